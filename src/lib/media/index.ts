@@ -1,0 +1,8 @@
+// The media room: the lip-sync test pattern (DESIGN.md §4) and the probe-side readers that find it again.
+export { defaultPatternOptions, type PatternOptions } from "./pattern-options.js";
+export { encodeTestPattern, type EncodedPattern } from "./test-pattern.js";
+export type { EncodedVideoFrame } from "./vp8-encode.js";
+export { placeBeepOnsetSample, toBeepFrequencyHz } from "./beep-tone.js";
+export { VideoMarkerReader, type VideoMarkerReading } from "./video-marker-reader.js";
+export { AudioOnsetDetector, type AudioOnset } from "./audio-onset-detector.js";
+export { opusLookaheadSamples } from "./opus-format.js";

@@ -1,0 +1,71 @@
+import { loadLibAV } from "./libav-instance.js";
+import type { I420Picture } from "./pattern-frame.js";
+
+// What the RTP packetizer needs per frame.
+export interface EncodedVideoFrame {
+  data: Buffer;
+  keyframe: boolean;
+}
+
+export interface Vp8EncodeOptions {
+  width: number;
+  height: number;
+  fps: number;
+  keyframeInterval: number;
+  bitrateBps: number;
+}
+
+// Encodes pictures with real libvpx so receivers see what a browser would send; exactly one packet per picture.
+export async function encodeVp8Frames(pictures: I420Picture[], options: Vp8EncodeOptions): Promise<EncodedVideoFrame[]> {
+  const libav = await loadLibAV();
+  const [, ctx, frame, pkt] = await libav.ff_init_encoder("libvpx", {
+    ctx: {
+      width: options.width,
+      height: options.height,
+      pix_fmt: libav.AV_PIX_FMT_YUV420P,
+      bit_rate: options.bitrateBps,
+      gop_size: options.keyframeInterval,
+      keyint_min: options.keyframeInterval,
+      framerate_num: options.fps,
+      framerate_den: 1,
+    },
+    time_base: [1, options.fps],
+    options: {
+      deadline: "realtime",
+      "cpu-used": "8",
+      // No look-ahead and no alt-ref: packet i must be picture i, emitted in order.
+      "lag-in-frames": "0",
+      "auto-alt-ref": "0",
+      // Rate control must never drop a picture; a missing frame code would look like network loss.
+      "drop-threshold": "0",
+    },
+  });
+  try {
+    const packets = await libav.ff_encode_multi(
+      ctx,
+      frame,
+      pkt,
+      pictures.map((picture, i) => ({
+        data: picture.data,
+        layout: picture.layout,
+        format: libav.AV_PIX_FMT_YUV420P,
+        width: options.width,
+        height: options.height,
+        pts: i,
+        ptshi: 0,
+        // Forcing I-frames here keeps the keyframe grid exact even if libvpx decides otherwise.
+        pict_type: i % options.keyframeInterval === 0 ? 1 : 0,
+      })),
+      true,
+    );
+    if (packets.length !== pictures.length) {
+      throw new Error(`libvpx returned ${packets.length} packets for ${pictures.length} pictures; it must not drop or hold frames.`);
+    }
+    return packets.map((packet, i) => {
+      if (packet.pts !== i) throw new Error(`libvpx emitted picture ${packet.pts} at position ${i}; expected in-order output.`);
+      return { data: Buffer.from(packet.data), keyframe: ((packet.flags ?? 0) & libav.AV_PKT_FLAG_KEY) !== 0 };
+    });
+  } finally {
+    await libav.ff_free_encoder(ctx, frame, pkt);
+  }
+}
