@@ -1,0 +1,3 @@
+export { runBench, type BenchOptions, type BenchEvents, type BenchProgress } from "./run-bench.js";
+export type { BenchResult } from "./bench-result.js";
+export { benchResultSchemaVersion } from "./bench-result.js";

@@ -1,0 +1,93 @@
+import { performance } from "node:perf_hooks";
+import { RtcpSrPacket, type RTCPeerConnection } from "werift";
+import { unixMsFromNtp } from "../analysis/index.js";
+import { createLoopbackPeer, waitConnected } from "../rtc/index.js";
+import type { SessionDescription } from "../signaling/index.js";
+import type { ProbeRecording, StreamRecording } from "./recording.js";
+
+/** How the probe reaches a target: send our offer, get its answer, and later hang up. */
+export type Negotiate = (offer: SessionDescription) => Promise<{ answer: SessionDescription; close: () => void }>;
+
+export interface ProbeOptions {
+  negotiate: Negotiate;
+  /** How long to record after the connection is up. */
+  durationMs: number;
+  connectTimeoutMs?: number;
+  /** Ends the recording early (Ctrl-C); what arrived so far is kept. */
+  signal?: AbortSignal;
+  /** Hands out the live recording as soon as it exists, for progress reports. */
+  onRecording?: (recording: ProbeRecording) => void;
+}
+
+const emptyStream = (): StreamRecording => ({ ssrc: null, packets: [], senderReports: [] });
+
+/**
+ * Receives one audio and one video stream over real WebRTC and records every RTP packet and Sender
+ * Report with its arrival time. Arrival is taken in werift's onReceiveRtp, which fires synchronously
+ * right after SRTP decryption.
+ */
+export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRecording> {
+  const recording: ProbeRecording = {
+    startedAtMs: performance.now(),
+    connectedAtMs: null,
+    endedAtMs: null,
+    audio: emptyStream(),
+    video: emptyStream(),
+  };
+  options.onRecording?.(recording);
+  const pc: RTCPeerConnection = createLoopbackPeer();
+  let hangUp: (() => void) | undefined;
+  try {
+    pc.addTransceiver("audio", { direction: "recvonly" });
+    pc.addTransceiver("video", { direction: "recvonly" });
+    pc.onTrack.subscribe((track) => {
+      const stream = track.kind === "audio" ? recording.audio : recording.video;
+      track.onReceiveRtp.subscribe((rtp) => {
+        const arrivalMs = performance.now();
+        stream.ssrc = rtp.header.ssrc;
+        stream.packets.push({
+          seq: rtp.header.sequenceNumber,
+          rtpTs: rtp.header.timestamp,
+          marker: rtp.header.marker,
+          arrivalMs,
+          payload: rtp.payload,
+        });
+      });
+      track.onReceiveRtcp.subscribe((rtcp) => {
+        if (!(rtcp instanceof RtcpSrPacket)) return;
+        const ntp = rtcp.senderInfo.ntpTimestamp;
+        stream.senderReports.push({
+          ntpMs: unixMsFromNtp(Number(ntp >> 32n), Number(ntp & 0xffffffffn)),
+          rtpTs: rtcp.senderInfo.rtpTimestamp,
+          arrivalMs: performance.now(),
+          packetCount: rtcp.senderInfo.packetCount,
+        });
+      });
+    });
+    await pc.setLocalDescription(await pc.createOffer());
+    const negotiated = await options.negotiate({ type: "offer", sdp: pc.localDescription!.sdp });
+    hangUp = negotiated.close;
+    await pc.setRemoteDescription(negotiated.answer);
+    await waitConnected(pc, options.connectTimeoutMs ?? 10_000);
+    recording.connectedAtMs = performance.now();
+    await sleep(options.durationMs, options.signal);
+    recording.endedAtMs = performance.now();
+    return recording;
+  } finally {
+    hangUp?.();
+    await pc.close();
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}

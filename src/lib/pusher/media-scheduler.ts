@@ -1,0 +1,84 @@
+import { performance } from "node:perf_hooks";
+
+type Job = { dueMs: number; run: (nowMs: number) => void };
+
+// setTimeout alone fires 1–2 ms late on Node; the last stretch is covered by yielding through
+// setImmediate, which keeps I/O flowing while it waits.
+const spinWindowMs = 2;
+
+/**
+ * One process-wide timer for every pusher session: jobs run in due order with sub-millisecond
+ * lateness, and sessions that share a grid share one wake-up instead of spinning separately.
+ */
+export class MediaScheduler {
+  private readonly jobs: Job[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private spinning = false;
+
+  /** Runs `run` at `dueMs` (performance.now() time base); it receives the time it actually ran. */
+  at(dueMs: number, run: (nowMs: number) => void): void {
+    const job = { dueMs, run };
+    let lo = 0;
+    let hi = this.jobs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.jobs[mid]!.dueMs <= dueMs) lo = mid + 1;
+      else hi = mid;
+    }
+    this.jobs.splice(lo, 0, job);
+    if (lo === 0) this.arm();
+  }
+
+  /** Number of jobs waiting: a pusher that is stopped leaves none behind. */
+  get pending(): number {
+    return this.jobs.length;
+  }
+
+  /** Drops every job for which `belongs` is true (a session that stops). */
+  cancel(belongs: (run: (nowMs: number) => void) => boolean): void {
+    for (let i = this.jobs.length - 1; i >= 0; i--) if (belongs(this.jobs[i]!.run)) this.jobs.splice(i, 1);
+    if (this.jobs.length === 0 && this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private arm(): void {
+    if (this.spinning) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const next = this.jobs[0];
+    if (!next) return;
+    const waitMs = next.dueMs - performance.now() - spinWindowMs;
+    if (waitMs > 0) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.spin();
+      }, waitMs);
+    } else {
+      this.spin();
+    }
+  }
+
+  private spin(): void {
+    this.spinning = true;
+    const tick = (): void => {
+      const now = performance.now();
+      while (this.jobs.length > 0 && this.jobs[0]!.dueMs <= now) {
+        const job = this.jobs.shift()!;
+        job.run(performance.now());
+      }
+      const next = this.jobs[0];
+      if (next && next.dueMs - performance.now() <= spinWindowMs) {
+        setImmediate(tick);
+        return;
+      }
+      this.spinning = false;
+      this.arm();
+    };
+    setImmediate(tick);
+  }
+}
+
+/** The scheduler shared by every session in this process. */
+export const mediaScheduler = new MediaScheduler();

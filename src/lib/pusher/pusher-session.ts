@@ -1,0 +1,340 @@
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from "node:perf_hooks";
+import { randomInt } from "node:crypto";
+import { OpusPacketizer, Vp8Packetizer, type RtpPacket } from "werift";
+import type { EncodedPattern } from "../media/index.js";
+import { buildSenderReport } from "./sender-report.js";
+import { mediaScheduler, type MediaScheduler } from "./media-scheduler.js";
+import type { MediaOutput } from "./media-output.js";
+
+/** `paced`: the corrected design; `seed`: the original design with its weak points (DESIGN §2). */
+export type PusherMode = "paced" | "seed";
+
+/** Ground-truth errors a pusher can inject; each N is the offset the affected methods must read. */
+export interface Injections {
+  scheduleOffsetMs: number;
+  timestampOffsetMs: number;
+  dropVideoFrames: ReadonlySet<number>;
+  dropAudioFrames: ReadonlySet<number>;
+}
+
+export const noInjections: Injections = {
+  scheduleOffsetMs: 0,
+  timestampOffsetMs: 0,
+  dropVideoFrames: new Set(),
+  dropAudioFrames: new Set(),
+};
+
+export interface PusherOptions {
+  mode: PusherMode;
+  pattern: EncodedPattern;
+  injections: Injections;
+  /** Stops by itself after this long; undefined pushes until stop(). */
+  durationS?: number;
+  senderReportIntervalMs?: number;
+}
+
+/** What one stream's pacing looked like: every sent frame's lateness against its schedule. */
+export interface StreamPacing {
+  framesScheduled: number;
+  framesSent: number;
+  framesDroppedByInjection: number;
+  /** Per sent frame: [content frame index, send time − scheduled time in ms]. */
+  latenessMs: Array<[number, number]>;
+}
+
+export interface PacingReport {
+  mode: PusherMode;
+  anchorUnixMs: number | null;
+  audio: StreamPacing & { queueDepthMax: number; queueDrops: number };
+  video: StreamPacing & { repeatedFrames: number; skippedFrames: number };
+  eventLoopDelayMs: { p50: number; p99: number; max: number } | null;
+}
+
+const audioFrameMs = 20;
+const audioTicksPerFrame = 960;
+const audioClockHz = 48_000;
+const videoClockHz = 90_000;
+// The original design's deque(maxlen=100) of 20 ms chunks.
+const seedAudioQueueMax = 100;
+// Sessions anchor on a shared 100 ms grid (the least common multiple of 20 ms and 1/30 s), so
+// many sessions wake the scheduler together instead of spreading their wake-ups.
+const anchorGridMs = 100;
+const loopDelayResolutionMs = 5;
+
+interface StreamState {
+  output: MediaOutput;
+  baseTs: number;
+  packetCount: number;
+  octetCount: number;
+}
+
+/**
+ * Pushes the encoded test pattern to one receiver from one monotonic anchor: audio every 20 ms,
+ * video at start + i/fps, RTP clocks derived from that anchor, and our own Sender Reports.
+ */
+export class PusherSession {
+  private readonly audio: StreamState;
+  private readonly video: StreamState;
+  private readonly audioPacketizer = new OpusPacketizer();
+  private readonly videoPacketizer = new Vp8Packetizer();
+  private anchorMs = 0;
+  private running = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly ownJobs = new Set<(nowMs: number) => void>();
+  private loopDelay: IntervalHistogram | undefined;
+  private readonly pacing: PacingReport;
+  private resolveDone!: () => void;
+  /** Resolves when the pusher has sent its last frame or was stopped. */
+  readonly done: Promise<void>;
+
+  constructor(
+    private readonly options: PusherOptions,
+    outputs: { audio: MediaOutput; video: MediaOutput },
+    private readonly scheduler: MediaScheduler = mediaScheduler,
+  ) {
+    this.audio = { output: outputs.audio, baseTs: randomInt(2 ** 31), packetCount: 0, octetCount: 0 };
+    this.video = { output: outputs.video, baseTs: randomInt(2 ** 31), packetCount: 0, octetCount: 0 };
+    const emptyStream = (): StreamPacing => ({ framesScheduled: 0, framesSent: 0, framesDroppedByInjection: 0, latenessMs: [] });
+    this.pacing = {
+      mode: options.mode,
+      anchorUnixMs: null,
+      audio: { ...emptyStream(), queueDepthMax: 0, queueDrops: 0 },
+      video: { ...emptyStream(), repeatedFrames: 0, skippedFrames: 0 },
+      eventLoopDelayMs: null,
+    };
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  /** Starts the clock; call only once the peer connection is connected (earlier packets are dropped). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const earliest = performance.now() + 30 + Math.max(0, this.options.injections.scheduleOffsetMs);
+    this.anchorMs = Math.ceil(earliest / anchorGridMs) * anchorGridMs;
+    this.pacing.anchorUnixMs = performance.timeOrigin + this.anchorMs;
+    this.loopDelay = monitorEventLoopDelay({ resolution: loopDelayResolutionMs });
+    this.loopDelay.enable();
+    if (this.options.mode === "paced") this.startPaced();
+    else this.startSeed();
+    this.scheduleSenderReports();
+  }
+
+  /** Stops every timer and job of this session; safe to call twice. */
+  stop(): void {
+    if (!this.running) return;
+    this.running = false;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.scheduler.cancel((run) => this.ownJobs.has(run));
+    this.ownJobs.clear();
+    if (this.loopDelay) {
+      this.loopDelay.disable();
+      // The histogram holds whole timer intervals; what matters is the delay beyond the interval.
+      const ms = (ns: number): number => Math.max(0, ns / 1e6 - loopDelayResolutionMs);
+      this.pacing.eventLoopDelayMs = {
+        p50: ms(this.loopDelay.percentile(50)),
+        p99: ms(this.loopDelay.percentile(99)),
+        max: ms(this.loopDelay.max),
+      };
+    }
+    this.resolveDone();
+  }
+
+  /** The pacing measured so far (complete once `done` resolved). */
+  report(): PacingReport {
+    return this.pacing;
+  }
+
+  private get fps(): number {
+    return this.options.pattern.options.fps;
+  }
+
+  private audioFrameCount(): number {
+    return this.options.durationS === undefined ? Infinity : Math.round(this.options.durationS * 1000 / audioFrameMs);
+  }
+
+  private videoFrameCount(): number {
+    return this.options.durationS === undefined ? Infinity : Math.round(this.options.durationS * this.fps);
+  }
+
+  private audioDueMs(index: number): number {
+    return this.anchorMs + index * audioFrameMs - this.options.injections.scheduleOffsetMs;
+  }
+
+  private videoDueMs(index: number): number {
+    return this.anchorMs + (index * 1000) / this.fps;
+  }
+
+  // A timestamp lie shifts the packets' RTP clock, never the Sender Reports, so a receiver maps
+  // the audio to a capture time N ms off (DESIGN §2, --timestamp-offset-ms).
+  private audioTsShiftTicks(): number {
+    return -Math.round((this.options.injections.timestampOffsetMs * audioClockHz) / 1000);
+  }
+
+  private schedule(dueMs: number, run: (nowMs: number) => void): void {
+    const job = (nowMs: number): void => {
+      this.ownJobs.delete(job);
+      if (this.running) run(nowMs);
+    };
+    this.ownJobs.add(job);
+    this.scheduler.at(dueMs, job);
+  }
+
+  private later(delayMs: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (this.running) run();
+    }, Math.max(0, delayMs));
+    this.timers.add(timer);
+  }
+
+  private finishIfComplete(): void {
+    const { audio, video } = this.pacing;
+    if (audio.framesScheduled >= this.audioFrameCount() && video.framesScheduled >= this.videoFrameCount()) {
+      // Give the last packets time to leave before timers are torn down.
+      this.later(50, () => this.stop());
+    }
+  }
+
+  private startPaced(): void {
+    const { pattern, injections } = this.options;
+    const audioTotal = this.audioFrameCount();
+    const videoTotal = this.videoFrameCount();
+    const pushAudio = (index: number): void => {
+      if (index >= audioTotal) return;
+      this.schedule(this.audioDueMs(index), (nowMs) => {
+        this.pacing.audio.framesScheduled++;
+        if (injections.dropAudioFrames.has(index)) {
+          this.pacing.audio.framesDroppedByInjection++;
+        } else {
+          const ts = this.audio.baseTs + index * audioTicksPerFrame + this.audioTsShiftTicks();
+          this.send(this.audio, this.audioPacketizer.packetize(pattern.audio[index % pattern.audio.length]!, ts >>> 0));
+          this.pacing.audio.framesSent++;
+          this.pacing.audio.latenessMs.push([index, nowMs - this.audioDueMs(index)]);
+        }
+        pushAudio(index + 1);
+        this.finishIfComplete();
+      });
+    };
+    const pushVideo = (index: number): void => {
+      if (index >= videoTotal) return;
+      this.schedule(this.videoDueMs(index), (nowMs) => {
+        this.pacing.video.framesScheduled++;
+        if (injections.dropVideoFrames.has(index)) {
+          this.pacing.video.framesDroppedByInjection++;
+        } else {
+          const ts = this.video.baseTs + Math.round((index * videoClockHz) / this.fps);
+          this.send(this.video, this.videoPacketizer.packetize(pattern.video[index % pattern.video.length]!.data, ts >>> 0));
+          this.pacing.video.framesSent++;
+          this.pacing.video.latenessMs.push([index, nowMs - this.videoDueMs(index)]);
+        }
+        pushVideo(index + 1);
+        this.finishIfComplete();
+      });
+    };
+    pushAudio(0);
+    pushVideo(0);
+  }
+
+  // The original design (seeds §2): producers sleep until each chunk's time and hand it to a track;
+  // the WebRTC sender pulls from the track on its own rhythm, audio from a bounded deque that drops
+  // the oldest chunk, video as "the current frame" stamped with the time it was pulled.
+  private startSeed(): void {
+    const { pattern, injections } = this.options;
+    const audioTotal = this.audioFrameCount();
+    const videoTotal = this.videoFrameCount();
+    const queue: number[] = [];
+    let samplesSent = 0;
+    let currentVideo = -1;
+    let lastPulledVideo = -1;
+
+    const produceAudio = (index: number): void => {
+      if (index >= audioTotal) return;
+      this.later(this.audioDueMs(index) - performance.now(), () => {
+        this.pacing.audio.framesScheduled++;
+        if (injections.dropAudioFrames.has(index)) {
+          this.pacing.audio.framesDroppedByInjection++;
+        } else {
+          queue.push(index);
+          if (queue.length > seedAudioQueueMax) {
+            queue.shift();
+            this.pacing.audio.queueDrops++;
+          }
+          this.pacing.audio.queueDepthMax = Math.max(this.pacing.audio.queueDepthMax, queue.length);
+        }
+        produceAudio(index + 1);
+        this.finishIfComplete();
+      });
+    };
+    const pullAudio = (): void => {
+      const nowMs = performance.now();
+      while (queue.length > 0) {
+        const index = queue.shift()!;
+        const ts = this.audio.baseTs + samplesSent + this.audioTsShiftTicks();
+        samplesSent += audioTicksPerFrame;
+        this.send(this.audio, this.audioPacketizer.packetize(pattern.audio[index % pattern.audio.length]!, ts >>> 0));
+        this.pacing.audio.framesSent++;
+        this.pacing.audio.latenessMs.push([index, nowMs - this.audioDueMs(index)]);
+      }
+      this.later(1, pullAudio);
+    };
+    const produceVideo = (index: number): void => {
+      if (index >= videoTotal) return;
+      this.later(this.videoDueMs(index) - performance.now(), () => {
+        this.pacing.video.framesScheduled++;
+        if (injections.dropVideoFrames.has(index)) this.pacing.video.framesDroppedByInjection++;
+        else currentVideo = index;
+        produceVideo(index + 1);
+        this.finishIfComplete();
+      });
+    };
+    const pullVideo = (): void => {
+      const nowMs = performance.now();
+      if (currentVideo >= 0) {
+        if (currentVideo === lastPulledVideo) this.pacing.video.repeatedFrames++;
+        else if (lastPulledVideo >= 0) this.pacing.video.skippedFrames += Math.max(0, currentVideo - lastPulledVideo - 1);
+        lastPulledVideo = currentVideo;
+        const ts = this.video.baseTs + Math.round(((nowMs - this.anchorMs) * videoClockHz) / 1000);
+        this.send(this.video, this.videoPacketizer.packetize(pattern.video[currentVideo % pattern.video.length]!.data, ts >>> 0));
+        this.pacing.video.framesSent++;
+        this.pacing.video.latenessMs.push([currentVideo, nowMs - this.videoDueMs(currentVideo)]);
+      }
+      this.later(1000 / this.fps, pullVideo);
+    };
+    produceAudio(0);
+    produceVideo(0);
+    this.later(this.anchorMs - performance.now(), pullAudio);
+    this.later(this.anchorMs - performance.now(), pullVideo);
+  }
+
+  private send(stream: StreamState, packets: RtpPacket[]): void {
+    for (const packet of packets) {
+      stream.packetCount++;
+      stream.octetCount += packet.payload.length;
+      stream.output.sendRtp(packet).catch(() => undefined);
+    }
+  }
+
+  private scheduleSenderReports(): void {
+    const intervalMs = this.options.senderReportIntervalMs ?? 1000;
+    const sendReports = (k: number): void => {
+      this.schedule(this.anchorMs + k * intervalMs + 5, (nowMs) => {
+        const elapsedMs = nowMs - this.anchorMs;
+        for (const [stream, clockHz] of [[this.audio, audioClockHz], [this.video, videoClockHz]] as const) {
+          if (stream.packetCount === 0) continue;
+          const report = buildSenderReport({
+            ssrc: stream.output.ssrc,
+            unixMs: performance.timeOrigin + nowMs,
+            rtpTs: stream.baseTs + Math.round((elapsedMs * clockHz) / 1000),
+            packetCount: stream.packetCount,
+            octetCount: stream.octetCount,
+          });
+          stream.output.sendRtcp([report]).catch(() => undefined);
+        }
+        sendReports(k + 1);
+      });
+    };
+    // The first report goes out right after the first packets so receivers can map early markers.
+    sendReports(0);
+  }
+}

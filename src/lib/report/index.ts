@@ -1,0 +1,2 @@
+export { collectRunMetadata, type RunMetadata } from "./run-metadata.js";
+export { createRunFolder, writeResultJson } from "./run-folder.js";

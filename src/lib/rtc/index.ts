@@ -1,0 +1,2 @@
+export { createLoopbackPeer, waitConnected, loopbackAddress } from "./loopback-peer.js";
+export { senderOutput } from "./sender-output.js";

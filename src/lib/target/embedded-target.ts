@@ -1,0 +1,127 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { EventEmitter } from "node:events";
+import { MediaStreamTrack, type RTCPeerConnection } from "werift";
+import { WebSocketServer, type WebSocket } from "ws";
+import { encodeTestPattern, type PatternOptions } from "../media/index.js";
+import { PusherSession, type Injections, type PusherMode, type PacingReport } from "../pusher/index.js";
+import { createLoopbackPeer, senderOutput, waitConnected } from "../rtc/index.js";
+import { parseSignalingMessage } from "../signaling/index.js";
+
+export interface EmbeddedTargetOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  path?: string;
+  mode: PusherMode;
+  pattern: Partial<PatternOptions>;
+  injections: Injections;
+  /** Each session pushes this long and then stops; undefined pushes until the viewer leaves. */
+  sessionDurationS?: number;
+  connectTimeoutMs?: number;
+}
+
+/** One viewer of the embedded target: its pusher's pacing is the target-side half of a bench run. */
+export interface TargetSession {
+  id: number;
+  pusher: PusherSession;
+  /** Resolves with the pacing report when the session's pusher stopped. */
+  finished: Promise<PacingReport>;
+}
+
+export interface EmbeddedTarget extends EventEmitter<{ session: [TargetSession]; sessionError: [Error] }> {
+  readonly url: string;
+  /** The pattern every session pushes, as the probe needs it to find the markers. */
+  readonly pattern: PatternOptions;
+  readonly sessions: TargetSession[];
+  close(): Promise<void>;
+}
+
+/**
+ * avsync's reference "digital human": the pusher behind WebSocket JSON signaling on loopback,
+ * the architecture of the original design, one pusher per viewer.
+ */
+export async function startEmbeddedTarget(options: EmbeddedTargetOptions): Promise<EmbeddedTarget> {
+  const host = options.host ?? "127.0.0.1";
+  const path = options.path ?? "/ws";
+  // Seed mode may repeat or skip frames, which only decodes cleanly when every frame is a keyframe.
+  const pattern = await encodeTestPattern({ ...options.pattern, allKeyframes: options.mode === "seed" });
+  const http: Server = createServer((_req, res) => {
+    res.writeHead(404, { "content-type": "text/plain" });
+    res.end(`avsync embedded target: signaling is a WebSocket at ${path}\n`);
+  });
+  const wss = new WebSocketServer({ server: http, path });
+  const peers = new Set<RTCPeerConnection>();
+  const sessions: TargetSession[] = [];
+  const events = new EventEmitter<{ session: [TargetSession]; sessionError: [Error] }>();
+  let nextId = 1;
+
+  wss.on("connection", (socket: WebSocket) => {
+    let pc: RTCPeerConnection | undefined;
+    let pusher: PusherSession | undefined;
+    const end = (): void => {
+      pusher?.stop();
+      if (pc) {
+        peers.delete(pc);
+        void pc.close();
+      }
+    };
+    socket.on("close", end);
+    socket.on("error", end);
+    socket.once("message", async (data) => {
+      try {
+        const offer = parseSignalingMessage(data.toString(), "offer");
+        pc = createLoopbackPeer();
+        peers.add(pc);
+        await pc.setRemoteDescription(offer);
+        const outputs: Partial<Record<"audio" | "video", ReturnType<typeof senderOutput>>> = {};
+        for (const transceiver of pc.getTransceivers()) {
+          if (transceiver.kind !== "audio" && transceiver.kind !== "video") continue;
+          transceiver.setDirection("sendonly");
+          await transceiver.sender.replaceTrack(new MediaStreamTrack({ kind: transceiver.kind }));
+          outputs[transceiver.kind] = senderOutput(transceiver.sender);
+        }
+        if (!outputs.audio || !outputs.video) throw new Error("the offer must ask for one audio and one video stream");
+        await pc.setLocalDescription(await pc.createAnswer());
+        socket.send(JSON.stringify({ type: "answer", sdp: pc.localDescription!.sdp }));
+        await waitConnected(pc, options.connectTimeoutMs ?? 10_000);
+        if (socket.readyState !== socket.OPEN) return;
+        pusher = new PusherSession(
+          { mode: options.mode, pattern, injections: options.injections, durationS: options.sessionDurationS },
+          { audio: outputs.audio, video: outputs.video },
+        );
+        const session: TargetSession = { id: nextId++, pusher, finished: pusher.done.then(() => pusher!.report()) };
+        sessions.push(session);
+        pusher.start();
+        events.emit("session", session);
+      } catch (error) {
+        events.emit("sessionError", error as Error);
+        socket.close(1011, (error as Error).message.slice(0, 120));
+        end();
+      }
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", (error: NodeJS.ErrnoException) => {
+      const hint = error.code === "EADDRINUSE" ? " Pick another with --port, or 0 for any free port." : "";
+      reject(new Error(`Could not listen on ${host}:${options.port ?? 0} (${error.code ?? error.message}).${hint}`, { cause: error }));
+    });
+    http.listen(options.port ?? 0, host, resolve);
+  });
+  const { port } = http.address() as AddressInfo;
+
+  return Object.assign(events, {
+    url: `ws://${host}:${port}${path}`,
+    pattern: pattern.options,
+    sessions,
+    async close(): Promise<void> {
+      for (const session of sessions) session.pusher.stop();
+      for (const client of wss.clients) client.terminate();
+      await Promise.all([...peers].map((peer) => peer.close()));
+      peers.clear();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  });
+}
