@@ -1,7 +1,7 @@
 import { Command, Flags } from "@oclif/core";
 import { pusherFlags } from "../lib/cli/shared-flags.js";
 import { pusherConfigFromFlags } from "../lib/cli/pusher-config.js";
-import { startEmbeddedTarget } from "../lib/target/index.js";
+import { startEmbeddedTargetThread } from "../lib/target/index.js";
 
 export default class Serve extends Command {
   static summary = "Run the embedded digital-human target on its own, so browsers and other tools can connect.";
@@ -25,7 +25,7 @@ export default class Serve extends Command {
     } catch (error) {
       this.error((error as Error).message, { exit: 2 });
     }
-    const target = await startEmbeddedTarget({ port: flags.port, ...config }).catch((error: Error) =>
+    const target = await startEmbeddedTargetThread({ port: flags.port, ...config }).catch((error: Error) =>
       this.error(error.message, { exit: 2 }),
     );
     target.on("session", (session) => this.logToStderr(`session ${session.id}: pushing (${config.mode})`));

@@ -77,6 +77,7 @@ export interface ContinuityReport {
 const TWO_POW_32 = 2 ** 32;
 const SEQ_RANGE = 2 ** 16;
 const MIN_DRIFT_SPAN_MS = 2000;
+const DRIFT_WINDOW_MS = 500;
 const AUDIO_GAP_FACTOR = 2.5;
 
 // PTS continuity of one received stream (DESIGN.md §3): is every timestamp where the expected
@@ -197,15 +198,24 @@ function findSequenceGaps(unique: readonly SequencedPacket[]): ContinuityReport[
   return { lostPackets: ranges.reduce((sum, r) => sum + r.count, 0), ranges };
 }
 
-// Least-squares slope of RTP time against arrival time: network delay is constant on average,
-// so what remains is the sender's clock rate against ours.
+// Slope of RTP time against arrival time, fitted through the least-delayed frame of each
+// half-second window: pacing and network delays only ever add, so the lower envelope follows
+// the sender's clock while a plain fit through every frame is pulled by a few late ones.
 function measureDriftPpm(frames: readonly Frame[], clockRateHz: number): number | null {
   const arrivalsMs = frames.map((f) => f.arrivalMs);
   const { min, max } = rangeOf(arrivalsMs);
   if (arrivalsMs.length < 2 || max - min < MIN_DRIFT_SPAN_MS) return null;
+  const leastDelayed = new Map<number, { arrivalMs: number; rtpMs: number }>();
+  for (const frame of frames) {
+    const rtpMs = (frame.rtpTs * 1000) / clockRateHz;
+    const window = Math.floor((frame.arrivalMs - min) / DRIFT_WINDOW_MS);
+    const best = leastDelayed.get(window);
+    if (!best || frame.arrivalMs - rtpMs < best.arrivalMs - best.rtpMs) leastDelayed.set(window, { arrivalMs: frame.arrivalMs, rtpMs });
+  }
+  const points = [...leastDelayed.values()];
   const fit = fitLine(
-    arrivalsMs,
-    frames.map((f) => (f.rtpTs * 1000) / clockRateHz),
+    points.map((p) => p.arrivalMs),
+    points.map((p) => p.rtpMs),
   );
   return fit ? (fit.slope - 1) * 1e6 : null;
 }

@@ -2,10 +2,10 @@ import { EventEmitter } from "node:events";
 import { performance } from "node:perf_hooks";
 import type { PatternOptions } from "../media/index.js";
 import { measureRecording, recordProbeSession, type ProbeRecording } from "../probe/index.js";
-import type { Injections, PacingReport, PusherMode } from "../pusher/index.js";
+import { countExpectedMarkers, type Injections, type PacingReport, type PusherMode } from "../pusher/index.js";
 import { collectRunMetadata } from "../report/index.js";
 import { negotiateOverWebSocket } from "../signaling/index.js";
-import { startEmbeddedTarget, type EmbeddedTarget, type TargetSession } from "../target/index.js";
+import { startEmbeddedTargetThread, type EmbeddedTarget, type TargetSession } from "../target/index.js";
 import { benchResultSchemaVersion, type BenchResult } from "./bench-result.js";
 
 export interface BenchOptions {
@@ -69,7 +69,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
   let progressTimer: NodeJS.Timeout | undefined;
   try {
     events.emit("phase", "encoding the test pattern and starting the embedded target");
-    target = await startEmbeddedTarget({
+    target = await startEmbeddedTargetThread({
       mode: options.mode,
       pattern: options.pattern,
       injections: options.injections,
@@ -77,7 +77,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
     });
     result.config.target.url = target.url;
     result.config.pattern = target.pattern;
-    result.expectedMarkers = Math.ceil(options.durationS / target.pattern.markerPeriodS - 1e-9);
+    result.expectedMarkers = countExpectedMarkers(target.pattern, options.durationS);
     const session = new Promise<TargetSession>((resolve) => target!.once("session", resolve));
     const tailMs = pusherStartSlackMs + Math.abs(options.injections.scheduleOffsetMs) + Math.abs(options.injections.timestampOffsetMs);
     events.emit("phase", `connecting to ${target.url}`);
@@ -101,7 +101,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
     });
     await recorded;
     const pacing = await Promise.race([
-      session.then((s) => (s.pusher.stop(), s.finished)),
+      session.then((s) => (s.stop(), s.finished)),
       new Promise<PacingReport | null>((resolve) => setTimeout(() => resolve(null), 2000)),
     ]);
     result.pacing = pacing;

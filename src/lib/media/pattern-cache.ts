@@ -5,7 +5,7 @@ import type { EncodedPattern } from "./test-pattern.js";
 import type { PatternOptions } from "./pattern-options.js";
 
 // Bump when the picture, the audio or the encoder settings change, so stale encodes are never reused.
-const patternFormatVersion = "avsync-pattern-v1";
+const patternFormatVersion = "avsync-pattern-v1-leadin";
 
 interface CachedPatternFile {
   version: string;

@@ -13,6 +13,11 @@ export interface PatternOptions {
   contentOffsetMs: number;
   /** Every frame a keyframe, for senders that skip or repeat frames. */
   allKeyframes: boolean;
+  /**
+   * Playback starts this long before marker 0 (at the end of the loop), on a frame encoded as a
+   * keyframe, so no marker sits on the edge of a run and a decoder can start with the first frame.
+   */
+  leadInS: number;
 }
 
 // Loop-derived counts that the encoder, the cache and the probe must agree on.
@@ -45,6 +50,7 @@ export const defaultPatternOptions: PatternOptions = Object.freeze({
   beepMs: 100,
   contentOffsetMs: 0,
   allKeyframes: false,
+  leadInS: 0.5,
 });
 
 // Fills defaults and rejects options the encoder or the probe cannot honour, quoting the bad value.
@@ -78,6 +84,14 @@ export function resolvePatternOptions(opts: Partial<PatternOptions> = {}): Patte
   }
   if (!Number.isFinite(options.contentOffsetMs)) fail("`contentOffsetMs` to be a finite number", options.contentOffsetMs);
   if (typeof options.allKeyframes !== "boolean") fail("`allKeyframes` to be a boolean", options.allKeyframes);
+  if (
+    !(options.leadInS >= 0) ||
+    options.leadInS >= options.loopMarkers * options.markerPeriodS ||
+    !isWhole(options.leadInS * options.fps) ||
+    !isWhole((options.leadInS * patternSampleRate) / patternAudioFrameSamples)
+  ) {
+    fail("`leadInS` to be a whole number of video frames and of 20 ms audio frames, shorter than the loop", options.leadInS);
+  }
   return options;
 }
 

@@ -50,6 +50,7 @@ async function encodePattern(options: PatternOptions): Promise<EncodedPattern> {
     height: options.height,
     fps: options.fps,
     keyframeInterval: options.allKeyframes ? 1 : options.fps,
+    extraKeyframe: loopFrames - Math.round(options.leadInS * options.fps),
     bitrateBps: Math.round(videoBitsPerPixelPerFrame * options.width * options.height * options.fps),
   });
   if (!video[0]!.keyframe) throw new Error("libvpx did not start the loop with a keyframe.");

@@ -12,6 +12,8 @@ export interface Vp8EncodeOptions {
   height: number;
   fps: number;
   keyframeInterval: number;
+  /** One more frame to encode as a keyframe: where playback of the loop starts. */
+  extraKeyframe?: number;
   bitrateBps: number;
 }
 
@@ -54,7 +56,7 @@ export async function encodeVp8Frames(pictures: I420Picture[], options: Vp8Encod
         pts: i,
         ptshi: 0,
         // Forcing I-frames here keeps the keyframe grid exact even if libvpx decides otherwise.
-        pict_type: i % options.keyframeInterval === 0 ? 1 : 0,
+        pict_type: i % options.keyframeInterval === 0 || i === options.extraKeyframe ? 1 : 0,
       })),
       true,
     );

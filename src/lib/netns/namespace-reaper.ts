@@ -31,6 +31,7 @@ export function startNamespaceReaper(names: string[]): NamespaceReaper {
     stdio: ["pipe", "ignore", "ignore"],
   });
   child.unref();
+  (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
   return {
     release() {
       child.stdin?.end();

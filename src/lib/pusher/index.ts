@@ -3,3 +3,4 @@ export type { PusherMode, Injections, PusherOptions, PacingReport, StreamPacing 
 export type { MediaOutput } from "./media-output.js";
 export { parseFrameList } from "./frame-list.js";
 export { mediaScheduler } from "./media-scheduler.js";
+export { contentLeadIn, countExpectedMarkers, type ContentLeadIn } from "./content-lead-in.js";

@@ -3,6 +3,7 @@ import { randomInt } from "node:crypto";
 import { OpusPacketizer, Vp8Packetizer, type RtpPacket } from "werift";
 import type { EncodedPattern } from "../media/index.js";
 import { buildSenderReport } from "./sender-report.js";
+import { contentLeadIn, type ContentLeadIn } from "./content-lead-in.js";
 import { mediaScheduler, type MediaScheduler } from "./media-scheduler.js";
 import type { MediaOutput } from "./media-output.js";
 
@@ -83,6 +84,7 @@ export class PusherSession {
   private readonly ownJobs = new Set<(nowMs: number) => void>();
   private loopDelay: IntervalHistogram | undefined;
   private readonly pacing: PacingReport;
+  private readonly leadIn: ContentLeadIn;
   private resolveDone!: () => void;
   /** Resolves when the pusher has sent its last frame or was stopped. */
   readonly done: Promise<void>;
@@ -103,6 +105,7 @@ export class PusherSession {
       eventLoopDelayMs: null,
     };
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    this.leadIn = contentLeadIn(options.pattern.options);
   }
 
   /** Starts the clock; call only once the peer connection is connected (earlier packets are dropped). */
@@ -157,6 +160,17 @@ export class PusherSession {
     return this.options.durationS === undefined ? Infinity : Math.round(this.options.durationS * this.fps);
   }
 
+  // Frame i of the push is content frame i − lead-in, modulo the loop: the first flash comes after the lead-in.
+  private audioContent(index: number): Buffer {
+    const { audio } = this.options.pattern;
+    return audio[(index + audio.length - this.leadIn.audioFrames) % audio.length]!;
+  }
+
+  private videoContent(index: number): Buffer {
+    const { video } = this.options.pattern;
+    return video[(index + video.length - this.leadIn.videoFrames) % video.length]!.data;
+  }
+
   private audioDueMs(index: number): number {
     return this.anchorMs + index * audioFrameMs - this.options.injections.scheduleOffsetMs;
   }
@@ -197,7 +211,7 @@ export class PusherSession {
   }
 
   private startPaced(): void {
-    const { pattern, injections } = this.options;
+    const { injections } = this.options;
     const audioTotal = this.audioFrameCount();
     const videoTotal = this.videoFrameCount();
     const pushAudio = (index: number): void => {
@@ -208,7 +222,7 @@ export class PusherSession {
           this.pacing.audio.framesDroppedByInjection++;
         } else {
           const ts = this.audio.baseTs + index * audioTicksPerFrame + this.audioTsShiftTicks();
-          this.send(this.audio, this.audioPacketizer.packetize(pattern.audio[index % pattern.audio.length]!, ts >>> 0));
+          this.send(this.audio, this.audioPacketizer.packetize(this.audioContent(index), ts >>> 0));
           this.pacing.audio.framesSent++;
           this.pacing.audio.latenessMs.push([index, nowMs - this.audioDueMs(index)]);
         }
@@ -224,7 +238,7 @@ export class PusherSession {
           this.pacing.video.framesDroppedByInjection++;
         } else {
           const ts = this.video.baseTs + Math.round((index * videoClockHz) / this.fps);
-          this.send(this.video, this.videoPacketizer.packetize(pattern.video[index % pattern.video.length]!.data, ts >>> 0));
+          this.send(this.video, this.videoPacketizer.packetize(this.videoContent(index), ts >>> 0));
           this.pacing.video.framesSent++;
           this.pacing.video.latenessMs.push([index, nowMs - this.videoDueMs(index)]);
         }
@@ -240,7 +254,7 @@ export class PusherSession {
   // the WebRTC sender pulls from the track on its own rhythm, audio from a bounded deque that drops
   // the oldest chunk, video as "the current frame" stamped with the time it was pulled.
   private startSeed(): void {
-    const { pattern, injections } = this.options;
+    const { injections } = this.options;
     const audioTotal = this.audioFrameCount();
     const videoTotal = this.videoFrameCount();
     const queue: number[] = [];
@@ -272,7 +286,7 @@ export class PusherSession {
         const index = queue.shift()!;
         const ts = this.audio.baseTs + samplesSent + this.audioTsShiftTicks();
         samplesSent += audioTicksPerFrame;
-        this.send(this.audio, this.audioPacketizer.packetize(pattern.audio[index % pattern.audio.length]!, ts >>> 0));
+        this.send(this.audio, this.audioPacketizer.packetize(this.audioContent(index), ts >>> 0));
         this.pacing.audio.framesSent++;
         this.pacing.audio.latenessMs.push([index, nowMs - this.audioDueMs(index)]);
       }
@@ -295,7 +309,7 @@ export class PusherSession {
         else if (lastPulledVideo >= 0) this.pacing.video.skippedFrames += Math.max(0, currentVideo - lastPulledVideo - 1);
         lastPulledVideo = currentVideo;
         const ts = this.video.baseTs + Math.round(((nowMs - this.anchorMs) * videoClockHz) / 1000);
-        this.send(this.video, this.videoPacketizer.packetize(pattern.video[currentVideo % pattern.video.length]!.data, ts >>> 0));
+        this.send(this.video, this.videoPacketizer.packetize(this.videoContent(currentVideo), ts >>> 0));
         this.pacing.video.framesSent++;
         this.pacing.video.latenessMs.push([currentVideo, nowMs - this.videoDueMs(currentVideo)]);
       }

@@ -1,2 +1,3 @@
 export { collectRunMetadata, type RunMetadata } from "./run-metadata.js";
 export { createRunFolder, writeResultJson } from "./run-folder.js";
+export { renderBenchSummary } from "./bench-summary.js";

@@ -24,7 +24,8 @@ export interface EmbeddedTargetOptions {
 /** One viewer of the embedded target: its pusher's pacing is the target-side half of a bench run. */
 export interface TargetSession {
   id: number;
-  pusher: PusherSession;
+  /** Stops the session's pusher now (it also stops by itself after the session duration). */
+  stop(): void;
   /** Resolves with the pacing report when the session's pusher stopped. */
   finished: Promise<PacingReport>;
 }
@@ -44,8 +45,11 @@ export interface EmbeddedTarget extends EventEmitter<{ session: [TargetSession];
 export async function startEmbeddedTarget(options: EmbeddedTargetOptions): Promise<EmbeddedTarget> {
   const host = options.host ?? "127.0.0.1";
   const path = options.path ?? "/ws";
-  // Seed mode may repeat or skip frames, which only decodes cleanly when every frame is a keyframe.
-  const pattern = await encodeTestPattern({ ...options.pattern, allKeyframes: options.mode === "seed" });
+  // A pre-encoded inter frame only decodes after the frame it was encoded against. Seed mode may
+  // repeat or skip frames and a drop injection skips them, so both push keyframes only: a live
+  // encoder that drops a frame encodes the next one against the last it sent, and so does this.
+  const allKeyframes = options.mode === "seed" || options.injections.dropVideoFrames.size > 0;
+  const pattern = await encodeTestPattern({ ...options.pattern, allKeyframes });
   const http: Server = createServer((_req, res) => {
     res.writeHead(404, { "content-type": "text/plain" });
     res.end(`avsync embedded target: signaling is a WebSocket at ${path}\n`);
@@ -90,7 +94,8 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions): Promi
           { mode: options.mode, pattern, injections: options.injections, durationS: options.sessionDurationS },
           { audio: outputs.audio, video: outputs.video },
         );
-        const session: TargetSession = { id: nextId++, pusher, finished: pusher.done.then(() => pusher!.report()) };
+        const started = pusher;
+        const session: TargetSession = { id: nextId++, stop: () => started.stop(), finished: started.done.then(() => started.report()) };
         sessions.push(session);
         pusher.start();
         events.emit("session", session);
@@ -116,7 +121,7 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions): Promi
     pattern: pattern.options,
     sessions,
     async close(): Promise<void> {
-      for (const session of sessions) session.pusher.stop();
+      for (const session of sessions) session.stop();
       for (const client of wss.clients) client.terminate();
       await Promise.all([...peers].map((peer) => peer.close()));
       peers.clear();

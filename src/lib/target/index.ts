@@ -1,2 +1,3 @@
 export { startEmbeddedTarget } from "./embedded-target.js";
+export { startEmbeddedTargetThread } from "./target-thread.js";
 export type { EmbeddedTarget, EmbeddedTargetOptions, TargetSession } from "./embedded-target.js";

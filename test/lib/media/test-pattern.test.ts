@@ -7,7 +7,7 @@ import { useFreshPatternCache } from "./pattern-env.js";
 const cacheDir = useFreshPatternCache();
 
 describe("encodeTestPattern", () => {
-  it("encodes one loop: a frame per content frame, a 20 ms packet per 960 samples, keyframes every second", async () => {
+  it("encodes one loop: a frame per content frame, a 20 ms packet per 960 samples, keyframes every second and where playback starts (lead-in 0.5 s)", async () => {
     const pattern = await encodeTestPattern({});
     assert.deepEqual(pattern.options, defaultPatternOptions);
     assert.equal(pattern.sampleRate, 48000);
@@ -16,7 +16,7 @@ describe("encodeTestPattern", () => {
     assert.equal(pattern.video.length, 8 * 30);
     assert.equal(pattern.audio.length, 8 * 50);
     const keyframes = pattern.video.flatMap((frame, i) => (frame.keyframe ? [i] : []));
-    assert.deepEqual(keyframes, [0, 30, 60, 90, 120, 150, 180, 210]);
+    assert.deepEqual(keyframes, [0, 30, 60, 90, 120, 150, 180, 210, 225]);
     assert.ok(pattern.audio.every((packet) => packet.length > 0 && packet.length < 400));
   });
 

@@ -1,0 +1,83 @@
+import { EventEmitter } from "node:events";
+import { Command, Flags } from "@oclif/core";
+import { removeLeftoverNamespaces } from "../lib/netns/index.js";
+import { createRunFolder, writeResultJson } from "../lib/report/index.js";
+import {
+  closeModes,
+  formatTwStormProgress,
+  formatTwStormSummary,
+  runTwStorm,
+  twStormOptionsFromFlags,
+  type TwStormEvents,
+  type TwStormResult,
+} from "../lib/storm/index.js";
+
+export default class TwStorm extends Command {
+  static summary = "Generate a bounded reconnect storm and record, second by second, where TIME_WAIT piles up and when ports run out.";
+  static description =
+    "Runs connect → (messages) → close cycles at a rate against an embedded ws (or HTTP) server, by default between two network namespaces avsync creates and removes (client and server on a veth pair of their own), so the host's sysctls are never touched and loopback's tcp_tw_reuse=2 does not hide port exhaustion. Samples /proc/net/sockstat at 10 Hz, ss once a second, and the kernel counters, through the storm and the 60 s drain after it, and writes result.json.";
+  static examples = [
+    "<%= config.bin %> <%= command.id %>",
+    "<%= config.bin %> <%= command.id %> --close server-terminate --rate 1000 --cycles 2000",
+    "<%= config.bin %> <%= command.id %> --cycles 2500 --rate 400 --sysctl 'client:net.ipv4.ip_local_port_range=60000 60999' --sysctl client:net.ipv4.tcp_tw_reuse=0",
+    "<%= config.bin %> <%= command.id %> --protocol http --rate 500 --duration 5",
+    "<%= config.bin %> <%= command.id %> --cleanup",
+  ];
+  static enableJsonFlag = true;
+  static flags = {
+    protocol: Flags.option({ options: ["ws", "http"] as const, default: "ws" as const, description: "Cycle over WebSocket (ws) or plain HTTP requests driven by autocannon (http)." })(),
+    close: Flags.option({ options: closeModes, default: "client-terminate" as const, description: "Who closes each cycle and how; the side that sends the first FIN holds TIME_WAIT." })(),
+    shape: Flags.option({ options: ["constant", "ramp", "burst"] as const, default: "constant" as const, description: "Load shape: a constant rate, a ramp from --ramp-from up to --rate, or bursts of --burst-cycles every --burst-period seconds." })(),
+    rate: Flags.string({ default: "500", description: "Cycles per second (the ramp's final rate; the bursts' default size)." }),
+    "ramp-from": Flags.string({ default: "10", description: "Rate in cycles per second at which a ramp starts." }),
+    "burst-cycles": Flags.integer({ min: 1, description: "Cycles started at once in each burst." }),
+    "burst-period": Flags.string({ default: "1", description: "Seconds between bursts." }),
+    cycles: Flags.integer({ min: 1, max: 1_000_000, description: "Total cycles; the storm stops at this count or at --duration, whichever comes first." }),
+    duration: Flags.string({ description: "Longest the storm may run, in seconds (at most 600); defaults to 10, or to the time --cycles needs plus 30 s." }),
+    concurrency: Flags.integer({ default: 200, min: 1, max: 50_000, description: "Most cycles in flight at once, over all workers." }),
+    messages: Flags.integer({ default: 0, min: 0, max: 1000, description: "Messages echoed in each WebSocket cycle before it closes." }),
+    workers: Flags.integer({ default: 1, min: 1, max: 16, description: "Client worker processes; one Node process reaches about 1–2k cycles/s." }),
+    target: Flags.string({ description: "Storm your own server on loopback (ws://127.0.0.1:8080/ws) instead of the embedded one." }),
+    topology: Flags.option({ options: ["auto", "netns", "loopback"] as const, default: "auto" as const, description: "Where to storm: two namespaces of avsync's own (needs root), loopback, or auto (namespaces when allowed)." })(),
+    sysctl: Flags.string({ multiple: true, description: "A sysctl set inside the storm's namespaces (never on the host), as key=value, optionally prefixed client: or server:. Repeatable." }),
+    port: Flags.integer({ default: 8080, min: 0, max: 65535, description: "Port of the embedded server." }),
+    drain: Flags.string({ default: "70", description: "Seconds to keep sampling after the storm, until TIME_WAIT is back to its start; 0 skips the drain." }),
+    timeout: Flags.string({ default: "5", description: "Seconds a handshake may take before the cycle counts as ETIMEDOUT." }),
+    out: Flags.string({ description: "Folder to write result.json into (default reports/tw-storm-<time>)." }),
+    cleanup: Flags.boolean({ default: false, description: "Remove namespaces left behind by avsync runs that no longer exist, then exit." }),
+  };
+
+  async run(): Promise<TwStormResult | { removed: string[] }> {
+    const { flags } = await this.parse(TwStorm);
+    if (flags.cleanup) {
+      const removed = await removeLeftoverNamespaces({ onlyOrphans: true });
+      if (!this.jsonEnabled()) this.logToStderr(removed.length ? `removed: ${removed.join(", ")}` : "nothing to remove");
+      return { removed };
+    }
+    let options;
+    try {
+      options = twStormOptionsFromFlags(flags);
+    } catch (error) {
+      this.error((error as Error).message, { exit: 2 });
+    }
+    const abort = new AbortController();
+    const onSignal = (): void => abort.abort();
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    const events = new EventEmitter<TwStormEvents>();
+    if (!this.jsonEnabled() && process.stderr.isTTY) {
+      events.on("progress", (progress) => process.stderr.write(`\r\x1b[K${formatTwStormProgress(progress)}`));
+      events.on("phase", (phase) => phase === "teardown" && process.stderr.write("\n"));
+    }
+    const folder = createRunFolder("tw-storm", flags.out);
+    try {
+      const result = await runTwStorm({ ...options, signal: abort.signal }, events).catch((error: Error) => this.error(error.message, { exit: 1 }));
+      writeResultJson(folder, result);
+      if (!this.jsonEnabled()) this.logToStderr(formatTwStormSummary(result, folder));
+      return result;
+    } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
+  }
+}

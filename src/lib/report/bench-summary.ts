@@ -1,0 +1,70 @@
+import type { Summary } from "../analysis/index.js";
+import type { BenchResult } from "../bench/index.js";
+
+const fmt = (value: number | null | undefined, digits = 1): string => (value === null || value === undefined ? "n/a" : value.toFixed(digits));
+
+function offsetLine(label: string, s: Summary): string {
+  return `  ${label.padEnd(30)} mean ${fmt(s.mean).padStart(7)}  p50 ${fmt(s.p50).padStart(7)}  p95 ${fmt(s.p95).padStart(7)}  max|x| ${fmt(s.maxAbs).padStart(7)} ms  (n=${s.count})`;
+}
+
+/** The human summary of a bench run, for the terminal (stderr). */
+export function renderBenchSummary(result: BenchResult, folder: string): string {
+  const lines: string[] = [];
+  const { config } = result;
+  lines.push(`avsync bench — ${config.pusher} pusher, ${config.durationS} s, target ${config.target.url || "(not started)"}`);
+  if (!result.complete) lines.push(`  INCOMPLETE: ${result.incompleteReason ?? "unknown reason"}`);
+  const probe = result.probe;
+  if (probe) {
+    lines.push("");
+    lines.push(`Lip-sync offset (video − audio; positive = audio leads), markers paired ${probe.markers.paired}/${result.expectedMarkers}`);
+    lines.push(offsetLine("content, sender clock (SR)", probe.content.senderOffsetMs));
+    lines.push(offsetLine("content, at arrival", probe.content.arrivalOffsetMs));
+    lines.push(offsetLine("transport relative delay", probe.transport.relativeDelayMs));
+    lines.push(`  error kind: ${probe.errorKind.kind} — ${probe.errorKind.explanation}`);
+    lines.push("");
+    lines.push("Continuity");
+    for (const kind of ["audio", "video"] as const) {
+      const c = probe.continuity[kind];
+      const exact = c.stepsExact === null ? "n/a" : `${(c.stepsExact * 100).toFixed(1)}%`;
+      lines.push(
+        `  ${kind.padEnd(6)} ${c.frames} frames, steps exactly ${c.expectedStepTicks}: ${exact}, discontinuities ${c.discontinuities.length}, missing frames ${c.missingFrames.length}` +
+          `${c.missingFrames.length ? ` [${compactList(c.missingFrames)}]` : ""}, lost packets ${c.sequenceGaps.lostPackets}, jitter ${fmt(c.jitterMs.final, 2)} ms, drift ${fmt(c.driftPpm, 0)} ppm`,
+      );
+    }
+    const content = probe.continuity.video.content;
+    lines.push(`  video content: ${content.decoded} frames decoded, ${content.repeated} repeated, ${content.skipped} skipped, ${content.unreadable} unreadable`);
+  }
+  const pacing = result.pacing;
+  if (pacing) {
+    lines.push("");
+    lines.push("Pusher pacing (send time − scheduled time)");
+    for (const kind of ["audio", "video"] as const) {
+      const lateness = pacing[kind].latenessMs.map(([, ms]) => ms).sort((a, b) => a - b);
+      const at = (q: number): number | null => (lateness.length ? lateness[Math.min(lateness.length - 1, Math.floor(q * lateness.length))]! : null);
+      lines.push(`  ${kind.padEnd(6)} p50 ${fmt(at(0.5), 2)} ms, p99 ${fmt(at(0.99), 2)} ms, max ${fmt(lateness.at(-1), 2)} ms, sent ${pacing[kind].framesSent}`);
+    }
+    lines.push(`  audio queue: max depth ${pacing.audio.queueDepthMax}, drops ${pacing.audio.queueDrops}`);
+  }
+  if (probe) {
+    const v = probe.verdict.sender.pass === null ? probe.verdict.arrival : probe.verdict.sender;
+    lines.push("");
+    lines.push(
+      v.pass === null
+        ? "Verdict: no markers measured, ITU-R BT.1359 cannot be judged."
+        : `Verdict (ITU-R BT.1359 detectability ${v.lowMs}…+${v.highMs} ms): ${v.pass ? "PASS" : "FAIL"}, worst marker ${fmt(v.worstMs)} ms`,
+    );
+  }
+  lines.push(`Result: ${folder}/result.json`);
+  return lines.join("\n");
+}
+
+function compactList(values: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < values.length; ) {
+    let j = i;
+    while (j + 1 < values.length && values[j + 1] === values[j]! + 1) j++;
+    parts.push(j > i ? `${values[i]}-${values[j]}` : `${values[i]}`);
+    i = j + 1;
+  }
+  return parts.join(",");
+}

@@ -1,0 +1,92 @@
+import { createRequire } from "node:module";
+import type { CloseMode } from "./close-mode.js";
+import { createStormBatch, type StormBatch } from "./storm-batch.js";
+import type { StormClientDone } from "./storm-client.js";
+
+/** One worker's share of an HTTP storm, driven by autocannon at a constant rate. */
+export interface HttpStormClientConfig {
+  worker: number;
+  url: string;
+  closeMode: CloseMode;
+  ratePerS: number;
+  cycles: number;
+  durationS: number;
+  concurrency: number;
+  timeoutMs: number;
+  startAtEpochMs: number;
+}
+
+// autocannon ships no types; this is the small part of its API the storm uses.
+type Autocannon = (options: object, onDone: (error: Error | null) => void) => { stop(): void };
+const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
+
+interface AutocannonClient {
+  on(event: "headers", listener: (headers: { statusCode: number }) => void): void;
+  on(event: "connError", listener: (error: Error & { code?: string }) => void): void;
+  on(event: "request", listener: () => void): void;
+}
+
+// autocannon's reconnect mode (-D) drops the response that triggers each reconnect from its own counts, so with
+// one request per connection it reports zero responses; the `headers` event still fires for every response, so the
+// worker counts those itself (and the server counts independently).
+/** Runs an HTTP reconnect storm with autocannon, reporting batches in the same shape as the ws storm. */
+export function runHttpStormClient(config: HttpStormClientConfig, emit: (message: StormBatch | StormClientDone) => void): { stop(): void } {
+  let batch = createStormBatch(config.worker);
+  let started = 0;
+  let responses = 0;
+  let lastCloseEpochMs = 0;
+  let stopped = false;
+  let instance: { stop(): void } | undefined;
+  const flush = (): void => {
+    emit(batch);
+    batch = createStormBatch(config.worker);
+  };
+  const flushTimer = setInterval(flush, 100);
+  const connections = Math.max(1, Math.min(config.concurrency, config.cycles, Math.floor(config.ratePerS)));
+  const launch = (): void => {
+    instance = autocannon(
+      {
+        url: config.url,
+        connections,
+        amount: config.cycles,
+        overallRate: config.ratePerS,
+        duration: config.durationS,
+        timeout: Math.ceil(config.timeoutMs / 1000),
+        reconnectRate: config.closeMode.startsWith("client") ? 1 : undefined,
+        setupClient: (client: AutocannonClient) => {
+          client.on("request", () => {
+            started += 1;
+            batch.started += 1;
+          });
+          client.on("headers", ({ statusCode }) => {
+            responses += 1;
+            lastCloseEpochMs = Date.now();
+            const key = `HTTP_${statusCode}`;
+            batch.closeCodes[key] = (batch.closeCodes[key] ?? 0) + 1;
+            if (statusCode < 400) batch.succeeded += 1;
+            else batch.failed += 1;
+            if (responses >= config.cycles) instance?.stop();
+          });
+          client.on("connError", (error) => {
+            const errno = error.code ?? "EOTHER";
+            batch.failed += 1;
+            batch.firstFailureEpochMs ??= Date.now();
+            batch.errors[errno] = (batch.errors[errno] ?? 0) + 1;
+          });
+        },
+      },
+      () => {
+        clearInterval(flushTimer);
+        flush();
+        emit({ type: "done", worker: config.worker, started, lastCloseEpochMs, stopped });
+      },
+    );
+  };
+  setTimeout(launch, Math.max(0, config.startAtEpochMs - Date.now()));
+  return {
+    stop() {
+      stopped = true;
+      instance?.stop();
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import type { CloseMode } from "./close-mode.js";
+import { createLoadShape, type LoadShapeSpec } from "./load-shape.js";
+import { createStormBatch, recordCycleOutcome, type StormBatch } from "./storm-batch.js";
+import { runWsCycle } from "./ws-cycle.js";
+
+/** One worker's share of a storm. */
+export interface StormClientConfig {
+  worker: number;
+  url: string;
+  closeMode: CloseMode;
+  messages: number;
+  shape: LoadShapeSpec;
+  cycles: number;
+  durationS: number;
+  concurrency: number;
+  timeoutMs: number;
+  startAtEpochMs: number;
+}
+
+/** How a worker tells the runner it finished (stopped by its bounds or by a stop request). */
+export interface StormClientDone {
+  type: "done";
+  worker: number;
+  started: number;
+  lastCloseEpochMs: number;
+  stopped: boolean;
+}
+
+const batchIntervalMs = 100;
+
+/** Runs cycles at the shape's rate within the bounds, reporting ≈100 ms batches; `stop()` ends early and waits for in-flight cycles. */
+export function runStormClient(config: StormClientConfig, emit: (message: StormBatch | StormClientDone) => void): { stop(): void; done: Promise<void> } {
+  const shape = createLoadShape(config.shape);
+  let batch = createStormBatch(config.worker);
+  let started = 0;
+  let inFlight = 0;
+  let stopped = false;
+  let finished = false;
+  let lastCloseEpochMs = 0;
+  let startMs = 0;
+  let pumpTimer: NodeJS.Timeout | undefined;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+
+  const flush = (): void => {
+    emit(batch);
+    batch = createStormBatch(config.worker);
+  };
+  const flushTimer = setInterval(flush, batchIntervalMs);
+
+  const schedulingOver = (): boolean => stopped || started >= config.cycles || (performance.now() - startMs) / 1000 >= config.durationS;
+
+  const finishIfIdle = (): void => {
+    if (finished || !schedulingOver() || inFlight > 0) return;
+    finished = true;
+    clearTimeout(pumpTimer);
+    clearInterval(flushTimer);
+    flush();
+    emit({ type: "done", worker: config.worker, started, lastCloseEpochMs, stopped });
+    resolveDone();
+  };
+
+  const pump = (): void => {
+    if (schedulingOver()) return finishIfIdle();
+    const due = Math.min(config.cycles, Math.floor(shape.cyclesDueBy((performance.now() - startMs) / 1000) + 1e-9));
+    while (started < due && inFlight < config.concurrency) {
+      started += 1;
+      inFlight += 1;
+      batch.started += 1;
+      void runWsCycle(config).then((outcome) => {
+        inFlight -= 1;
+        lastCloseEpochMs = Date.now();
+        recordCycleOutcome(batch, outcome, lastCloseEpochMs);
+        pump();
+      });
+    }
+  };
+
+  const loop = (): void => {
+    pump();
+    if (!schedulingOver()) pumpTimer = setTimeout(loop, 1);
+    else finishIfIdle();
+  };
+
+  setTimeout(() => {
+    startMs = performance.now();
+    loop();
+  }, Math.max(0, config.startAtEpochMs - Date.now()));
+
+  return {
+    stop() {
+      stopped = true;
+      finishIfIdle();
+    },
+    done,
+  };
+}

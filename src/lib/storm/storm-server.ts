@@ -1,0 +1,80 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { WebSocketServer } from "ws";
+import type { CloseMode } from "./close-mode.js";
+
+/** How the embedded target behaves: it echoes `messages` messages, then closes when the mode makes it the closer. */
+export interface StormServerConfig {
+  host: string;
+  port: number;
+  protocol: "ws" | "http";
+  closeMode: CloseMode;
+  messages: number;
+}
+
+/** What the server side saw: the honest count of connections and requests, whatever the client tool reports. */
+export interface StormServerStats {
+  connections: number;
+  requests: number;
+  closeCodes: Record<string, number>;
+}
+
+/** A running embedded target. */
+export interface StormServer {
+  port: number;
+  stats(): StormServerStats;
+  close(): Promise<void>;
+}
+
+function attachWebSocketTarget(server: Server, config: StormServerConfig, stats: StormServerStats): void {
+  const wss = new WebSocketServer({ server, perMessageDeflate: false, clientTracking: false });
+  wss.on("connection", (ws) => {
+    stats.requests += 1;
+    let echoed = 0;
+    const closeNow = (): void => {
+      if (config.closeMode === "server-terminate") ws.terminate();
+      else if (config.closeMode === "server-close") ws.close(1000);
+    };
+    ws.on("error", () => {});
+    ws.on("close", (code) => {
+      stats.closeCodes[code] = (stats.closeCodes[code] ?? 0) + 1;
+    });
+    ws.on("message", (data) => {
+      ws.send(data);
+      echoed += 1;
+      if (echoed >= config.messages) closeNow();
+    });
+    if (config.messages === 0) closeNow();
+  });
+}
+
+/** Starts the storm's target: a ws echo server, or an HTTP server that counts every request it answers. */
+export async function startStormServer(config: StormServerConfig): Promise<StormServer> {
+  const stats: StormServerStats = { connections: 0, requests: 0, closeCodes: {} };
+  const serverCloses = config.closeMode === "server-close" || config.closeMode === "server-terminate" || config.closeMode === "rfc6455";
+  const server = createServer((request, response) => {
+    stats.requests += 1;
+    response.setHeader("content-type", "text/plain");
+    if (serverCloses) response.setHeader("connection", "close");
+    response.end("ok\n");
+  });
+  server.keepAliveTimeout = 60_000;
+  server.on("connection", (socket) => {
+    stats.connections += 1;
+    socket.on("error", () => {});
+  });
+  if (config.protocol === "ws") attachWebSocketTarget(server, config, stats);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen({ host: config.host, port: config.port, backlog: 4096 }, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    stats: () => structuredClone(stats),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

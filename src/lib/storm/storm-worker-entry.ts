@@ -1,0 +1,49 @@
+import { runStormClient, type StormClientConfig } from "./storm-client.js";
+import { runHttpStormClient, type HttpStormClientConfig } from "./http-storm-client.js";
+import { startStormServer, type StormServer, type StormServerConfig } from "./storm-server.js";
+
+// A worker process, started inside a namespace by the runner; it speaks only through the IPC channel.
+type WorkerRequest =
+  | { type: "serve"; config: StormServerConfig }
+  | { type: "server-stats" }
+  | { type: "storm"; config: StormClientConfig }
+  | { type: "http-storm"; config: HttpStormClientConfig }
+  | { type: "stop" };
+
+const send = (message: object): void => {
+  if (process.connected) process.send!(message);
+};
+let server: StormServer | undefined;
+let stopStorm: (() => void) | undefined;
+
+// When the runner dies (even by SIGKILL) the channel closes, and nothing of the storm may outlive it.
+process.on("disconnect", () => process.exit(0));
+process.on("SIGINT", () => {});
+
+process.on("message", (request: WorkerRequest) => {
+  switch (request.type) {
+    case "serve":
+      startStormServer(request.config).then(
+        (started) => {
+          server = started;
+          send({ type: "listening", port: started.port });
+        },
+        (error: Error & { code?: string }) => send({ type: "failed", message: error.message, code: error.code }),
+      );
+      break;
+    case "server-stats":
+      send({ type: "server-stats", stats: server?.stats() });
+      break;
+    case "storm":
+      stopStorm = runStormClient(request.config, send).stop;
+      break;
+    case "http-storm":
+      stopStorm = runHttpStormClient(request.config, send).stop;
+      break;
+    case "stop":
+      stopStorm?.();
+      break;
+  }
+});
+
+send({ type: "ready" });
