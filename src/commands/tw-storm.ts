@@ -1,5 +1,8 @@
 import { EventEmitter } from "node:events";
-import { Command, Flags } from "@oclif/core";
+import { Flags } from "@oclif/core";
+import { AvsyncCommand } from "../lib/cli/avsync-command.js";
+import { exitCodes } from "../lib/cli/exit-codes.js";
+import { abortOnInterrupt } from "../lib/cli/interrupt.js";
 import { removeLeftoverNamespaces } from "../lib/netns/index.js";
 import { createRunFolder, writeResultJson } from "../lib/report/index.js";
 import {
@@ -12,7 +15,7 @@ import {
   type TwStormResult,
 } from "../lib/storm/index.js";
 
-export default class TwStorm extends Command {
+export default class TwStorm extends AvsyncCommand {
   static summary = "Generate a bounded reconnect storm and record, second by second, where TIME_WAIT piles up and when ports run out.";
   static description =
     "Runs connect → (messages) → close cycles at a rate against an embedded ws (or HTTP) server, by default between two network namespaces avsync creates and removes (client and server on a veth pair of their own), so the host's sysctls are never touched and loopback's tcp_tw_reuse=2 does not hide port exhaustion. Samples /proc/net/sockstat at 10 Hz, ss once a second, and the kernel counters, through the storm and the 60 s drain after it, and writes result.json.";
@@ -58,12 +61,9 @@ export default class TwStorm extends Command {
     try {
       options = twStormOptionsFromFlags(flags);
     } catch (error) {
-      this.error((error as Error).message, { exit: 2 });
+      this.error((error as Error).message, { exit: exitCodes.runFailed });
     }
-    const abort = new AbortController();
-    const onSignal = (): void => abort.abort();
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
+    const interrupt = abortOnInterrupt();
     const events = new EventEmitter<TwStormEvents>();
     if (!this.jsonEnabled() && process.stderr.isTTY) {
       events.on("progress", (progress) => process.stderr.write(`\r\x1b[K${formatTwStormProgress(progress)}`));
@@ -71,13 +71,18 @@ export default class TwStorm extends Command {
     }
     const folder = createRunFolder("tw-storm", flags.out);
     try {
-      const result = await runTwStorm({ ...options, signal: abort.signal }, events).catch((error: Error) => this.error(error.message, { exit: 1 }));
+      const result = await runTwStorm({ ...options, signal: interrupt.signal }, events).catch((error: Error) =>
+        this.error(error.message, { exit: exitCodes.runFailed }),
+      );
       writeResultJson(folder, result);
       if (!this.jsonEnabled()) this.logToStderr(formatTwStormSummary(result, folder));
+      if (interrupt.signal.aborted) {
+        if (this.jsonEnabled()) this.logJson(result);
+        this.error(`interrupted; what was measured is in ${folder}/result.json (complete: false)`, { exit: exitCodes.interrupted });
+      }
       return result;
     } finally {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
+      interrupt.dispose();
     }
   }
 }

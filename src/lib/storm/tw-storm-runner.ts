@@ -138,6 +138,7 @@ export async function runTwStorm(options: TwStormOptions, events?: EventEmitter<
     });
     const onAbort = (): void => run.clients.forEach((client) => client.send({ type: "stop" }));
     options.signal?.addEventListener("abort", onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
 
     const timeWaitNow = (): number => sides.reduce((sum, side) => sum + sampler.latestTimeWait(side.role), 0);
     let lastStarted = 0;
@@ -193,7 +194,21 @@ export async function runTwStorm(options: TwStormOptions, events?: EventEmitter<
       schemaVersion: 1,
       complete,
       meta: { ...meta, durationS: (performance.now() - startedPerf) / 1000, sampler: { tool: sampler.samples.tool ?? null, sockstatMeanMs: mean(sampler.samples.sockstatCostMs), ssMeanMs: mean(sampler.samples.ssCostMs) } },
-      config: { ...options, signal: undefined, flags: undefined, target: targetUrl },
+      config: {
+        protocol: options.protocol,
+        closeMode: options.closeMode,
+        shape: options.shape,
+        cycles: options.cycles,
+        durationS: options.durationS,
+        concurrency: options.concurrency,
+        messages: options.messages,
+        workers: options.workers,
+        target: targetUrl!,
+        topology: options.topology,
+        sysctls: options.sysctls,
+        drainMaxS: options.drainMaxS,
+        timeoutMs: options.timeoutMs,
+      },
       topology: { kind: topology.kind, clientNamespace: topology.clientNamespace ?? null, serverNamespace: topology.serverNamespace ?? null, target: targetUrl! },
       sysctls,
       cycles: {

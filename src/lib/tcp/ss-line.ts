@@ -12,7 +12,7 @@ export interface SsSocket {
 
 // ss prints state names with dashes (TIME-WAIT); avsync uses the kernel's underscore names everywhere.
 function normaliseState(state: string): string {
-  return state.toUpperCase().replace(/-/g, "_").replace(/^UNCONN$/, "CLOSE");
+  return state.toUpperCase().replace(/-/g, "_").replace(/^ESTAB$/, "ESTABLISHED").replace(/^UNCONN$/, "CLOSE");
 }
 
 /** Splits `addr:port`, `[v6]:port` and `*:*`; the port is after the last colon. */

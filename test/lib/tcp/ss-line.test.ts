@@ -25,8 +25,8 @@ test("parses the listener and the wildcard peer", () => {
 
 test("counts the captured sockets by state and side", () => {
   const census = countTcpStatesBySide(ssLines.map(parseSsLine), targetPort);
-  assert.deepEqual(census.client, { ESTAB: 4, TIME_WAIT: 8 });
-  assert.deepEqual(census.server, { ESTAB: 4 });
+  assert.deepEqual(census.client, { ESTABLISHED: 4, TIME_WAIT: 8 });
+  assert.deepEqual(census.server, { ESTABLISHED: 4 });
   assert.deepEqual(census.timeWaitRemainingS, { "59": 8 });
 });
 

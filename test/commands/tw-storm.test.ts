@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import TwStorm from "../../src/commands/tw-storm.js";
+import { listAvsyncNamespaces } from "../../src/lib/netns/index.js";
+import type { TwStormResult } from "../../src/lib/storm/index.js";
+import { runCli } from "../helpers/cli.js";
+
+const isRoot = process.getuid?.() === 0;
+const root = new URL("../..", import.meta.url).pathname;
+
+async function captureStderr<T>(body: () => Promise<T>): Promise<{ value: T; stderr: string }> {
+  const write = process.stderr.write.bind(process.stderr);
+  let stderr = "";
+  process.stderr.write = ((chunk: string) => ((stderr += chunk), true)) as typeof process.stderr.write;
+  try {
+    return { value: await body(), stderr };
+  } finally {
+    process.stderr.write = write;
+  }
+}
+
+test("--json returns the same object result.json holds", { skip: !isRoot && "needs root" }, async () => {
+  const out = mkdtempSync(join(tmpdir(), "avsync-tw-"));
+  const { value } = await captureStderr(() => TwStorm.run(["--json", "--cycles", "200", "--rate", "400", "--drain", "0", "--out", out], root));
+  const result = value as TwStormResult;
+  assert.equal(result.schema, "avsync/tw-storm-result");
+  assert.equal(result.cycles.succeeded, 200);
+  assert.equal(result.timeWait.atStormEnd.client, 200);
+  assert.deepEqual(JSON.parse(readFileSync(join(out, "result.json"), "utf8")), result);
+});
+
+test("prints a human summary to stderr", { skip: !isRoot && "needs root" }, async () => {
+  const out = mkdtempSync(join(tmpdir(), "avsync-tw-"));
+  const { stderr } = await captureStderr(() => TwStorm.run(["--cycles", "100", "--rate", "400", "--close", "server-terminate", "--drain", "0", "--out", out], root));
+  assert.match(stderr, /tw-storm complete — netns → ws:\/\/10\.213\.0\.2:8080\//);
+  assert.match(stderr, /cycles: 100 ok, 0 failed of 100 started/);
+  assert.match(stderr, /TIME_WAIT at storm end: client 0, server 100/);
+  assert.match(stderr, new RegExp(`result: ${out}/result.json`));
+});
+
+test("bad flags are quoted back before anything starts, on one line, with exit code 2", async () => {
+  for (const [args, message] of [
+    [["--rate", "abc"], /^Error: Expected `--rate` to be a positive number, got `abc`\.?\n$/],
+    [["--sysctl", "vm.swappiness=1"], /got `vm.swappiness`/],
+    [["--target", "ws://10.1.2.3:80/"], /loopback address/],
+  ] as const) {
+    const { code, stderr } = await runCli(["tw-storm", ...args]);
+    assert.equal(code, 2, stderr);
+    assert.match(stderr, message);
+  }
+});
+
+function startStormProcess(out: string): ReturnType<typeof spawn> {
+  const args = ["tw-storm", "--json", "--cycles", "20000", "--rate", "500", "--drain", "70", "--out", out];
+  return spawn(process.execPath, [join(root, "bin/run.js"), ...args], { stdio: ["ignore", "pipe", "pipe"] });
+}
+
+async function waitForNamespaces(present: boolean, timeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const names = await listAvsyncNamespaces();
+    if (names.length > 0 === present || Date.now() > deadline) return names;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+test("Ctrl-C writes what was measured, marked incomplete, and leaves nothing behind", { skip: !isRoot && "needs root" }, async () => {
+  const out = mkdtempSync(join(tmpdir(), "avsync-tw-"));
+  const child = startStormProcess(out);
+  assert.ok((await waitForNamespaces(true, 10_000)).length > 0);
+  await new Promise((resolve) => setTimeout(resolve, 8000));
+  child.kill("SIGINT");
+  const code = await new Promise((resolve) => child.once("exit", resolve));
+  assert.equal(code, 130, "interrupted runs exit 130");
+  const result = JSON.parse(readFileSync(join(out, "result.json"), "utf8")) as TwStormResult;
+  assert.equal(result.complete, false);
+  assert.ok(result.cycles.succeeded > 100 && result.cycles.succeeded < 20000, `${result.cycles.succeeded} cycles`);
+  assert.deepEqual(await waitForNamespaces(false, 5000), []);
+});
+
+test("a killed run (SIGKILL) leaves no namespace or worker behind", { skip: !isRoot && "needs root" }, async () => {
+  const out = mkdtempSync(join(tmpdir(), "avsync-tw-"));
+  const child = startStormProcess(out);
+  assert.ok((await waitForNamespaces(true, 10_000)).length > 0);
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  child.kill("SIGKILL");
+  assert.deepEqual(await waitForNamespaces(false, 5000), []);
+});

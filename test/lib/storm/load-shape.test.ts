@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { createLoadShape, meanRatePerS, splitLoadShape } from "../../../src/lib/storm/index.js";
+import { stormOptions } from "./storm-flags.js";
+
+test("a constant shape is due rate × t cycles", () => {
+  assert.equal(createLoadShape({ kind: "constant", ratePerS: 400 }).cyclesDueBy(2.5), 1000);
+});
+
+test("a ramp integrates its linear rate, then holds", () => {
+  const ramp = createLoadShape({ kind: "ramp", fromPerS: 0, toPerS: 100, rampS: 10 });
+  assert.equal(ramp.cyclesDueBy(10), 500);
+  assert.equal(ramp.cyclesDueBy(12), 700);
+});
+
+test("a burst starts its cycles at once each period", () => {
+  const burst = createLoadShape({ kind: "burst", burstCycles: 50, periodS: 2 });
+  assert.equal(burst.cyclesDueBy(0), 50);
+  assert.equal(burst.cyclesDueBy(1.99), 50);
+  assert.equal(burst.cyclesDueBy(2), 100);
+  assert.equal(meanRatePerS({ kind: "burst", burstCycles: 50, periodS: 2 }, 4), 37.5);
+});
+
+test("workers split a shape into equal shares", () => {
+  assert.deepEqual(splitLoadShape({ kind: "constant", ratePerS: 900 }, 3), { kind: "constant", ratePerS: 300 });
+});
+
+test("options are bounded and bad values quoted back", () => {
+  const options = stormOptions({ cycles: 2500, rate: "400" });
+  assert.equal(options.cycles, 2500);
+  assert.equal(options.durationS, 2500 / 400 + 30);
+  assert.equal(stormOptions({}).durationS, 10);
+  assert.throws(() => stormOptions({ rate: "abc" }), /Expected `--rate` to be a positive number, got `abc`\./);
+  assert.throws(() => stormOptions({ duration: "9999" }), /Expected `--duration` to be at most 600, got `9999`\./);
+  assert.throws(() => stormOptions({ target: "ws://127.0.0.1:1/", close: "server-terminate" }), /got `server-terminate`/);
+  assert.throws(() => stormOptions({ topology: "loopback", sysctl: ["net.ipv4.tcp_tw_reuse=1"] }), /never on the host/);
+  assert.throws(() => stormOptions({ protocol: "http", shape: "burst" }), /got `burst`/);
+});

@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { loopbackWarning, runTwStorm } from "../../../src/lib/storm/index.js";
+import { isRoot, stormOptions } from "./storm-flags.js";
+
+const thousandPorts = "client:net.ipv4.ip_local_port_range=60000 60999";
+const storm = { close: "client-terminate" as const, cycles: 2500, rate: "400", concurrency: 100 };
+
+// Acceptance: 2,500 cycles at 400/s to one destination through 1,000 ports; three storms at once, each in its own place.
+test("a 1,000-port range runs dry without reuse, not with reuse=1, never on loopback", { skip: !isRoot && "needs root" }, async (t) => {
+  const [noReuse, reuse, loopback] = await Promise.all([
+    runTwStorm(stormOptions({ ...storm, sysctl: [thousandPorts, "client:net.ipv4.tcp_tw_reuse=0"] })),
+    runTwStorm(stormOptions({ ...storm, sysctl: [thousandPorts, "client:net.ipv4.tcp_tw_reuse=1", "net.ipv4.tcp_timestamps=1"] })),
+    runTwStorm(stormOptions({ ...storm, topology: "loopback" })),
+  ]);
+  await t.test("tcp_tw_reuse=0: exactly 1,000 succeed, the rest fail with EADDRNOTAVAIL", () => {
+    assert.equal(noReuse.sysctls.client["net.ipv4.ip_local_port_range"], "60000 60999");
+    assert.equal(noReuse.sysctls.client["net.ipv4.tcp_tw_reuse"], "0");
+    assert.equal(noReuse.cycles.succeeded, 1000);
+    assert.deepEqual(noReuse.errorsByErrno, { EADDRNOTAVAIL: 1500 });
+    // 1,000 cycles at 400/s take 2.5 s; the first failure comes right after.
+    assert.ok(noReuse.cycles.firstFailureS! > 2.3 && noReuse.cycles.firstFailureS! < 3.0, `first failure at ${noReuse.cycles.firstFailureS} s`);
+    assert.equal(noReuse.predictions.portRange, 1000);
+    assert.ok(noReuse.series.errorsByErrno.length > 0);
+  });
+  await t.test("tcp_tw_reuse=1 with timestamps: no failures", () => {
+    assert.equal(reuse.cycles.succeeded, 2500);
+    assert.equal(reuse.cycles.failed, 0);
+    assert.ok(reuse.counters.delta.client!["TcpExt.TWRecycled"]! > 0);
+  });
+  await t.test("127.0.0.1 with the host's defaults: no failures, and the warning", () => {
+    assert.equal(loopback.topology.kind, "loopback");
+    assert.equal(loopback.cycles.failed, 0);
+    assert.equal(loopback.cycles.succeeded, 2500);
+    assert.ok(loopback.warnings.includes(loopbackWarning));
+  });
+});
