@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
-import { Command, Flags } from "@oclif/core";
+import { Flags } from "@oclif/core";
+import { AvsyncCommand } from "../lib/cli/avsync-command.js";
 import { runBench, type BenchEvents, type BenchResult } from "../lib/bench/index.js";
 import { exitCodes } from "../lib/cli/exit-codes.js";
 import { abortOnInterrupt } from "../lib/cli/interrupt.js";
@@ -7,7 +8,7 @@ import { pusherConfigFromFlags } from "../lib/cli/pusher-config.js";
 import { pusherFlags } from "../lib/cli/shared-flags.js";
 import { createRunFolder, renderBenchSummary, writeResultJson } from "../lib/report/index.js";
 
-export default class Bench extends Command {
+export default class Bench extends AvsyncCommand {
   static summary = "Measure lip-sync offset and timestamp continuity of a WebRTC A/V stream.";
   static description = `Starts the embedded digital-human target on 127.0.0.1, receives its stream with avsync's probe over real WebRTC (ICE, DTLS, SRTP; Opus and VP8), finds every flash and beep in the decoded media and reports:
   - the content lip-sync offset per marker, on the sender's clock (RTCP SR mapping) and at arrival,
@@ -63,11 +64,5 @@ Exit codes: 0 measured, 2 the run failed, 130 interrupted (partial result writte
       this.error(`${result.incompleteReason ?? "the run did not complete"} (partial result in ${folder}/result.json)`, { exit: code });
     }
     return result;
-  }
-
-  protected async catch(error: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
-    const { flags } = await this.parse(Bench).catch(() => ({ flags: { debug: false } }));
-    if (flags.debug && error.stack) this.logToStderr(error.stack);
-    return super.catch(error);
   }
 }

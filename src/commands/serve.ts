@@ -1,9 +1,10 @@
-import { Command, Flags } from "@oclif/core";
+import { Flags } from "@oclif/core";
+import { AvsyncCommand } from "../lib/cli/avsync-command.js";
 import { pusherFlags } from "../lib/cli/shared-flags.js";
 import { pusherConfigFromFlags } from "../lib/cli/pusher-config.js";
 import { startEmbeddedTargetThread } from "../lib/target/index.js";
 
-export default class Serve extends Command {
+export default class Serve extends AvsyncCommand {
   static summary = "Run the embedded digital-human target on its own, so browsers and other tools can connect.";
   static description =
     "Starts avsync's reference target on loopback: a WebRTC pusher that streams the lip-sync test pattern (a white flash and a beep once per marker period) to every client that sends an offer over WebSocket JSON signaling ({\"type\":\"offer\",\"sdp\"} → {\"type\":\"answer\",\"sdp\"}). It runs until Ctrl-C.";

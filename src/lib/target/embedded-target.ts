@@ -55,6 +55,8 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions): Promi
     res.end(`avsync embedded target: signaling is a WebSocket at ${path}\n`);
   });
   const wss = new WebSocketServer({ server: http, path });
+  // ws re-emits the HTTP server's errors; the listen error is reported below, once.
+  wss.on("error", () => undefined);
   const peers = new Set<RTCPeerConnection>();
   const sessions: TargetSession[] = [];
   const events = new EventEmitter<{ session: [TargetSession]; sessionError: [Error] }>();

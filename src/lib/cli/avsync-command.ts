@@ -1,0 +1,17 @@
+import { Command } from "@oclif/core";
+import { exitCodes } from "./exit-codes.js";
+
+/**
+ * The base of every avsync command: an error is one line on stderr that says what was wrong
+ * (oclif would wrap it over several), its exit code comes from the one table in exit-codes.ts,
+ * and a stack trace appears only with --debug.
+ */
+export abstract class AvsyncCommand extends Command {
+  protected async catch(error: Error & { oclif?: { exit?: number }; exitCode?: number; code?: string }): Promise<unknown> {
+    if (error.code === "EEXIT" || error.oclif?.exit === 0) return super.catch(error);
+    if (this.argv.includes("--debug") && error.stack) process.stderr.write(`${error.stack}\n`);
+    const message = error.message.trim().replace(/\s*\n+\s*/g, ". ").replace(/\.\.\s/g, ". ");
+    process.stderr.write(`Error: ${message}\n`);
+    this.exit(error.oclif?.exit ?? exitCodes.runFailed);
+  }
+}

@@ -1,0 +1,69 @@
+// Continuity and pacing end to end: a clean paced stream is exactly regular, the seed design's
+// weak points show up as numbers, and injected drops are reported exactly where they were made.
+import { strict as assert } from "node:assert";
+import { describe, test } from "node:test";
+import { benchWith } from "../helpers/bench.js";
+
+describe("continuity over real WebRTC", () => {
+  test("paced: every timestamp step is exact, nothing lost, nothing missing", async () => {
+    const result = await benchWith({ durationS: 4 });
+    assert.equal(result.complete, true, result.incompleteReason ?? "");
+    const { audio, video } = result.probe!.continuity;
+    assert.deepEqual(video.stepHistogram, [{ value: 3000, count: video.frames - 1 }]);
+    assert.deepEqual(audio.stepHistogram, [{ value: 960, count: audio.frames - 1 }]);
+    assert.equal(video.frames, 120);
+    assert.equal(audio.frames, 200);
+    for (const stream of [audio, video]) {
+      assert.equal(stream.stepsExact, 1, `${stream.kind} exact steps`);
+      assert.deepEqual(stream.discontinuities, [], `${stream.kind} discontinuities`);
+      assert.deepEqual(stream.missingFrames, [], `${stream.kind} missing frames`);
+      assert.equal(stream.sequenceGaps.lostPackets, 0, `${stream.kind} lost packets`);
+      assert.deepEqual(stream.backwardJumps, [], `${stream.kind} backward jumps`);
+      assert.ok(Math.abs(stream.driftPpm!) < 200, `${stream.kind} drift ${stream.driftPpm} ppm`);
+    }
+    assert.deepEqual(audio.audioGaps!.gaps, [], "audio arrival gaps");
+    assert.deepEqual(result.probe!.continuity.video.content, { decoded: 120, unreadable: 0, repeated: 0, skipped: 0 });
+    assert.equal(result.pacing!.audio.queueDrops, 0, "audio queue drops");
+  });
+
+  test("seed: pull-time video timestamps spread and drift, and the report says so", async () => {
+    const result = await benchWith({ durationS: 4, mode: "seed" });
+    assert.equal(result.complete, true, result.incompleteReason ?? "");
+    const { video } = result.probe!.continuity;
+    assert.ok(video.stepHistogram.length > 1, `video steps ${JSON.stringify(video.stepHistogram)}`);
+    assert.ok(video.stepsExact! < 0.9, `share of exact video steps ${video.stepsExact}`);
+    // A pull loop that sleeps 1/fps after each pull runs slower than the schedule: fewer frames
+    // than planned, each timestamp step longer than 3000 ticks on average.
+    assert.ok(video.meanStepTicks! > 3000, `mean video step ${video.meanStepTicks}`);
+    assert.notEqual(video.driftPpm, null);
+    assert.ok(result.pacing!.video.latenessMs.some(([, ms]) => ms > 1), "pull-time lateness is recorded");
+    assert.ok(result.probe!.continuity.video.content.repeated + result.probe!.continuity.video.content.skipped > 0);
+  });
+
+  test("--drop-video-frames 30,31,32 --drop-audio-frames 100-104: exactly those frames are missing", async () => {
+    const result = await benchWith({
+      durationS: 4,
+      injections: { dropVideoFrames: new Set([30, 31, 32]), dropAudioFrames: new Set([100, 101, 102, 103, 104]) },
+    });
+    assert.equal(result.complete, true, result.incompleteReason ?? "");
+    const { audio, video } = result.probe!.continuity;
+    assert.deepEqual(video.missingFrames, [30, 31, 32]);
+    assert.deepEqual(audio.missingFrames, [100, 101, 102, 103, 104]);
+    for (const stream of [audio, video]) {
+      assert.equal(stream.discontinuities.length, 0);
+      assert.equal(stream.sequenceGaps.lostPackets, 0, "a sender skip is not network loss");
+      assert.equal(stream.backwardJumps.length, 0);
+    }
+    assert.deepEqual(video.stepHistogram, [
+      { value: 3000, count: video.frames - 2 },
+      { value: 12000, count: 1 },
+    ]);
+    assert.deepEqual(audio.stepHistogram, [
+      { value: 960, count: audio.frames - 2 },
+      { value: 5760, count: 1 },
+    ]);
+    assert.deepEqual(result.probe!.continuity.video.content, { decoded: 117, unreadable: 0, repeated: 0, skipped: 3 });
+    assert.equal(result.pacing!.video.framesDroppedByInjection, 3);
+    assert.equal(result.pacing!.audio.framesDroppedByInjection, 5);
+  });
+});

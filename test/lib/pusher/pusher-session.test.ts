@@ -1,0 +1,110 @@
+import { strict as assert } from "node:assert";
+import { performance } from "node:perf_hooks";
+import { describe, test } from "node:test";
+import { RtcpSrPacket, type RtcpPacket, type RtpPacket } from "werift";
+import { unixMsFromNtp } from "../../../src/lib/analysis/index.js";
+import { encodeTestPattern } from "../../../src/lib/media/index.js";
+import { PusherSession, noInjections, type Injections, type MediaOutput, type PusherMode } from "../../../src/lib/pusher/index.js";
+
+interface Sent {
+  packets: Array<{ seq: number; ts: number; atMs: number }>;
+  reports: Array<{ ntpMs: number; rtpTs: number }>;
+}
+
+function recordingOutput(ssrc: number): { output: MediaOutput; sent: Sent } {
+  const sent: Sent = { packets: [], reports: [] };
+  return {
+    sent,
+    output: {
+      ssrc,
+      sendRtp: async (packet: RtpPacket) => {
+        sent.packets.push({ seq: packet.header.sequenceNumber, ts: packet.header.timestamp, atMs: performance.now() });
+      },
+      sendRtcp: async (packets: RtcpPacket[]) => {
+        for (const p of packets) {
+          if (p instanceof RtcpSrPacket) {
+            const ntp = p.senderInfo.ntpTimestamp;
+            sent.reports.push({ ntpMs: unixMsFromNtp(Number(ntp >> 32n), Number(ntp & 0xffffffffn)), rtpTs: p.senderInfo.rtpTimestamp });
+          }
+        }
+      },
+    },
+  };
+}
+
+async function push(mode: PusherMode, injections: Partial<Injections> = {}, durationS = 1.2) {
+  const pattern = await encodeTestPattern({ allKeyframes: mode === "seed" });
+  const audio = recordingOutput(1);
+  const video = recordingOutput(2);
+  const pusher = new PusherSession({ mode, pattern, injections: { ...noInjections, ...injections }, durationS }, { audio: audio.output, video: video.output });
+  pusher.start();
+  await pusher.done;
+  return { audio: audio.sent, video: video.sent, report: pusher.report() };
+}
+
+// Sender-clock time of a packet through the SR (RFC 3550 §6.4.1), at the nominal clock rate.
+function senderMs(report: { ntpMs: number; rtpTs: number }, ts: number, clockHz: number): number {
+  const delta = ((((ts - report.rtpTs) >>> 0) + 2 ** 31) % 2 ** 32) - 2 ** 31;
+  return report.ntpMs + (delta * 1000) / clockHz;
+}
+
+describe("PusherSession (paced)", () => {
+  test("stamps audio by samples and video by 90 kHz ticks from one anchor, and its SRs agree", async () => {
+    const { audio, video, report } = await push("paced");
+    assert.equal(audio.packets.length, 60);
+    assert.equal(video.packets.length, 36);
+    audio.packets.slice(1).forEach((p, i) => assert.equal((p.ts - audio.packets[i]!.ts) >>> 0, 960));
+    video.packets.slice(1).forEach((p, i) => assert.equal((p.ts - video.packets[i]!.ts) >>> 0, 3000));
+    assert.ok(audio.reports.length >= 2 && video.reports.length >= 2, "an SR per second per stream, the first at once");
+    // Every packet maps, through every SR, to anchor + its scheduled time: one clock for all.
+    for (const [stream, clockHz, stepMs] of [[audio, 48_000, 20], [video, 90_000, 1000 / 30]] as const) {
+      for (const sr of stream.reports) {
+        stream.packets.forEach((p, i) => {
+          const errorMs = senderMs(sr, p.ts, clockHz) - (report.anchorUnixMs! + i * stepMs);
+          assert.ok(Math.abs(errorMs) < 0.05, `packet ${i}: ${errorMs} ms off the anchor's clock`);
+        });
+      }
+    }
+    assert.equal(report.audio.latenessMs.length, 60);
+    assert.ok(report.audio.latenessMs.every(([, ms]) => ms >= 0 && ms < 50));
+  });
+
+  test("--timestamp-offset-ms N shifts audio timestamps by −N against honest SRs", async () => {
+    const { audio, report } = await push("paced", { timestampOffsetMs: -80 });
+    const sr = audio.reports[0]!;
+    audio.packets.forEach((p, i) => {
+      const errorMs = senderMs(sr, p.ts, 48_000) - (report.anchorUnixMs! + i * 20 + 80);
+      assert.ok(Math.abs(errorMs) < 0.05, `packet ${i}: ${errorMs} ms`);
+    });
+  });
+
+  test("--schedule-offset-ms −80 sends audio 80 ms after video with honest timestamps", async () => {
+    const { audio, video } = await push("paced", { scheduleOffsetMs: -80 });
+    const gapMs = audio.packets[0]!.atMs - video.packets[0]!.atMs;
+    assert.ok(Math.abs(gapMs - 80) < 5, `audio left ${gapMs} ms after video`);
+  });
+
+  test("drop injections skip exactly those frames without touching the others' timestamps", async () => {
+    const { audio, video, report } = await push("paced", { dropVideoFrames: new Set([3, 4]), dropAudioFrames: new Set([10]) });
+    assert.equal(video.packets.length, 34);
+    assert.equal(audio.packets.length, 59);
+    const videoSteps = video.packets.slice(1).map((p, i) => (p.ts - video.packets[i]!.ts) >>> 0);
+    assert.deepEqual(videoSteps.filter((s) => s !== 3000), [9000]);
+    assert.equal(videoSteps.indexOf(9000), 2);
+    const audioSteps = audio.packets.slice(1).map((p, i) => (p.ts - audio.packets[i]!.ts) >>> 0);
+    assert.deepEqual(audioSteps.filter((s) => s !== 960), [1920]);
+    assert.equal(report.video.framesDroppedByInjection, 2);
+    assert.equal(report.audio.framesDroppedByInjection, 1);
+  });
+});
+
+describe("PusherSession (seed)", () => {
+  test("stamps video when it is pulled, so steps vary, and counts repeats and skips", async () => {
+    const { video, report } = await push("seed", {}, 2);
+    const steps = new Set(video.packets.slice(1).map((p, i) => (p.ts - video.packets[i]!.ts) >>> 0));
+    assert.ok(steps.size > 1, `video steps ${[...steps]}`);
+    assert.equal(report.mode, "seed");
+    assert.ok(report.video.latenessMs.length > 0);
+    assert.ok(report.audio.queueDepthMax >= 1);
+  });
+});
