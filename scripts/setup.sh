@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Installs everything avsync needs on a fresh Debian machine, idempotently:
-# the Debian packages its features use, then the npm dependencies (which also builds dist/).
+# Installs everything avsync needs on a fresh Debian machine, idempotently: the Debian packages its
+# features use, then the npm dependencies (which also builds dist/).
+#   bash scripts/setup.sh          what `avsync bench`, `serve`, `report` and `tw-storm` need
+#   bash scripts/setup.sh --test   also what the test suite needs (Chromium for the browser checks)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages: iproute2 gives `ss` (TCP state sampling) and `ip` (network namespaces).
-packages=(iproute2)
+# iproute2: `ss` (TCP state sampling) and `ip netns` (tw-storm's namespaces).
+# The cairo/pango/jpeg/gif/rsvg development packages and a compiler: npm's `canvas` (behind
+# chartjs-node-canvas, for PNG charts) cannot download its prebuilt binary here and builds from source.
+packages=(iproute2 build-essential python3 pkg-config libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev fonts-dejavu-core)
+if [ "${1:-}" = "--test" ]; then
+  # Debian's Chromium, driven by playwright-core: never a browser downloaded by a test tool.
+  packages+=(chromium)
+fi
 
 missing=()
 for pkg in "${packages[@]}"; do
@@ -28,5 +36,5 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 
-# npm ci builds dist/ through the prepare script.
+# npm ci builds dist/ through the prepare script; canvas compiles from source (allowScripts).
 npm ci --no-audit --no-fund --loglevel=error
