@@ -29,3 +29,22 @@ test("avsync bench --json prints the result that result.json holds; the summary 
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test("Ctrl-C ends the run early: exit 130, what was measured is written and marked incomplete", async () => {
+  const { spawn } = await import("node:child_process");
+  const out = mkdtempSync(join(tmpdir(), "avsync-bench-int-"));
+  try {
+    const child = spawn(process.execPath, [new URL("../../bin/run.js", import.meta.url).pathname, "bench", "--duration", "30", "--out", out], { stdio: "ignore" });
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    child.kill("SIGINT");
+    const code = await new Promise((resolve) => child.once("exit", resolve));
+    assert.equal(code, 130);
+    const written = JSON.parse(readFileSync(join(out, "result.json"), "utf8"));
+    assert.equal(written.complete, false);
+    assert.match(written.incompleteReason, /interrupted/);
+    assert.ok(written.received.audioPackets > 50, `${written.received.audioPackets} audio packets kept`);
+    assert.ok(written.probe.markers.paired >= 1, "markers measured before the interrupt are kept");
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
