@@ -11,8 +11,9 @@ cd "$(dirname "$0")/.."
 # chartjs-node-canvas, for PNG charts) cannot download its prebuilt binary here and builds from source.
 packages=(iproute2 build-essential python3 pkg-config libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev fonts-dejavu-core)
 if [ "${1:-}" = "--test" ]; then
-  # Debian's Chromium, driven by playwright-core: never a browser downloaded by a test tool.
-  packages+=(chromium)
+  # Debian's Chromium, driven by playwright-core (never a browser downloaded by a test tool);
+  # strace, with which the doctor tests prove the command never writes to /proc/sys.
+  packages+=(chromium strace)
 fi
 
 missing=()

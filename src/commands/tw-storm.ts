@@ -4,7 +4,11 @@ import { AvsyncCommand } from "../lib/cli/avsync-command.js";
 import { exitCodes } from "../lib/cli/exit-codes.js";
 import { abortOnInterrupt } from "../lib/cli/interrupt.js";
 import { removeLeftoverNamespaces } from "../lib/netns/index.js";
-import { createRunFolder, writeResultJson } from "../lib/report/index.js";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { formatSysctlMatrixSummary, maxMatrixCells, parseMatrixAxis, runSysctlMatrix, type SysctlMatrixEvents, type SysctlMatrixResult } from "../lib/matrix/index.js";
+import { gateFlags, gateOptionsFromFlags } from "../lib/cli/gate-flags.js";
+import { createRunFolder, finishRunFolder, gateFailureMessage, prepareGate, renderGateSummary, writeResultJson } from "../lib/report/index.js";
 import {
   closeModes,
   formatTwStormProgress,
@@ -25,6 +29,8 @@ export default class TwStorm extends AvsyncCommand {
     "<%= config.bin %> <%= command.id %> --cycles 2500 --rate 400 --sysctl 'client:net.ipv4.ip_local_port_range=60000 60999' --sysctl client:net.ipv4.tcp_tw_reuse=0",
     "<%= config.bin %> <%= command.id %> --protocol http --rate 500 --duration 5",
     "<%= config.bin %> <%= command.id %> --cleanup",
+    "<%= config.bin %> <%= command.id %> --matrix net.ipv4.tcp_tw_reuse=0,1,2 --sysctl 'net.ipv4.ip_local_port_range=60000 60999' --cycles 2500 --rate 400 --drain 0",
+    "<%= config.bin %> <%= command.id %> --matrix net.ipv4.tcp_fin_timeout=5,60 --cycles 300 --rate 300",
   ];
   static enableJsonFlag = true;
   static flags = {
@@ -47,10 +53,15 @@ export default class TwStorm extends AvsyncCommand {
     drain: Flags.string({ default: "70", description: "Seconds to keep sampling after the storm, until TIME_WAIT is back to its start; 0 skips the drain." }),
     timeout: Flags.string({ default: "5", description: "Seconds a handshake may take before the cycle counts as ETIMEDOUT." }),
     out: Flags.string({ description: "Folder to write result.json into (default reports/tw-storm-<time>)." }),
+    matrix: Flags.string({ multiple: true, description: "Run the same storm once per combination of these sysctl values, as key=v1,v2 (repeatable), each cell in fresh namespaces with the values set inside them, and compare the cells. Needs root." }),
+    "matrix-parallel": Flags.integer({ default: 4, min: 1, max: maxMatrixCells, description: "Matrix cells run at once (each in its own namespace pair); 1 runs them one after another, for latency comparisons." }),
+    threshold: gateFlags.threshold,
+    baseline: gateFlags.baseline,
+    "max-regression": gateFlags["max-regression"],
     cleanup: Flags.boolean({ default: false, description: "Remove namespaces left behind by avsync runs that no longer exist, then exit." }),
   };
 
-  async run(): Promise<TwStormResult | { removed: string[] }> {
+  async run(): Promise<TwStormResult | SysctlMatrixResult | { removed: string[] }> {
     const { flags } = await this.parse(TwStorm);
     if (flags.cleanup) {
       const removed = await removeLeftoverNamespaces({ onlyOrphans: true });
@@ -58,8 +69,13 @@ export default class TwStorm extends AvsyncCommand {
       return { removed };
     }
     let options;
+    let axes;
+    let gateSpec;
     try {
       options = twStormOptionsFromFlags(flags);
+      gateSpec = prepareGate(gateOptionsFromFlags(flags), "tw-storm");
+      axes = flags.matrix?.map(parseMatrixAxis);
+      if (axes && options.topology === "loopback") throw new Error("Expected no `--matrix` with a loopback storm: each cell needs namespaces of its own (root), and avsync never changes the host's sysctls.");
     } catch (error) {
       this.error((error as Error).message, { exit: exitCodes.runFailed });
     }
@@ -69,17 +85,42 @@ export default class TwStorm extends AvsyncCommand {
       events.on("progress", (progress) => process.stderr.write(`\r\x1b[K${formatTwStormProgress(progress)}`));
       events.on("phase", (phase) => phase === "teardown" && process.stderr.write("\n"));
     }
+    if (axes) return this.runMatrix(options, axes, flags["matrix-parallel"], flags.out);
     const folder = createRunFolder("tw-storm", flags.out);
     try {
       const result = await runTwStorm({ ...options, signal: interrupt.signal }, events).catch((error: Error) =>
         this.error(error.message, { exit: exitCodes.runFailed }),
       );
-      writeResultJson(folder, result);
-      if (!this.jsonEnabled()) this.logToStderr(formatTwStormSummary(result, folder));
-      if (interrupt.signal.aborted) {
-        if (this.jsonEnabled()) this.logJson(result);
-        this.error(`interrupted; what was measured is in ${folder}/result.json (complete: false)`, { exit: exitCodes.interrupted });
+      const finished = await finishRunFolder(folder, result, gateSpec, interrupt.signal.aborted);
+      if (!this.jsonEnabled()) {
+        this.logToStderr(formatTwStormSummary(result, folder));
+        if (finished.gate) this.logToStderr(renderGateSummary(finished.gate));
+        this.logToStderr(`report: ${folder}/report.html`);
       }
+      if (finished.exitCode !== exitCodes.ok) {
+        if (this.jsonEnabled()) this.logJson(result);
+        if (interrupt.signal.aborted) this.error(`interrupted; what was measured is in ${folder}/result.json (complete: false)`, { exit: finished.exitCode });
+        this.error(finished.gate && !finished.gate.pass ? gateFailureMessage(finished.gate, folder) : `the storm did not complete (${folder}/result.json)`, { exit: finished.exitCode });
+      }
+      return result;
+    } finally {
+      interrupt.dispose();
+    }
+  }
+
+  private async runMatrix(options: ReturnType<typeof twStormOptionsFromFlags>, axes: ReturnType<typeof parseMatrixAxis>[], parallel: number, out: string | undefined): Promise<SysctlMatrixResult> {
+    if (process.getuid?.() !== 0) this.error("`--matrix` needs root: every cell runs in network namespaces avsync creates, and avsync never changes the host's sysctls.", { exit: exitCodes.runFailed });
+    const interrupt = abortOnInterrupt();
+    const events = new EventEmitter<SysctlMatrixEvents>();
+    if (!this.jsonEnabled()) events.on("cell", (label, state) => this.logToStderr(`cell ${label}: ${state}`));
+    const folder = createRunFolder("tw-storm-matrix", out);
+    try {
+      const result = await runSysctlMatrix({ ...options, signal: interrupt.signal }, axes, parallel, events).catch((error: Error) => this.error(error.message, { exit: exitCodes.runFailed }));
+      writeResultJson(folder, result);
+      const summary = formatSysctlMatrixSummary(result);
+      writeFileSync(join(folder, "summary.md"), `${summary}\n`);
+      if (!this.jsonEnabled()) this.logToStderr(`${summary}\nresult: ${folder}/result.json`);
+      if (interrupt.signal.aborted) this.error(`interrupted; what was measured is in ${folder}/result.json (complete: false)`, { exit: exitCodes.interrupted });
       return result;
     } finally {
       interrupt.dispose();

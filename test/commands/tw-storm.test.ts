@@ -47,6 +47,9 @@ test("bad flags are quoted back before anything starts, on one line, with exit c
     [["--rate", "abc"], /^Error: Expected `--rate` to be a positive number, got `abc`\.?\n$/],
     [["--sysctl", "vm.swappiness=1"], /got `vm.swappiness`/],
     [["--target", "ws://10.1.2.3:80/"], /loopback address/],
+    [["--matrix", "net.ipv4.tcp_tw_reuse=0,3"], /to be one of 0, 1, 2, got `3`/],
+    [["--matrix", "vm.swappiness=1,2"], /to vary one of .*got `vm.swappiness`/],
+    [["--matrix", "tcp_tw_reuse=0,1", "--topology", "loopback"], /no `--matrix` with a loopback storm/],
   ] as const) {
     const { code, stderr } = await runCli(["tw-storm", ...args]);
     assert.equal(code, 2, stderr);

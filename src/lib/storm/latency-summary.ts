@@ -1,7 +1,22 @@
 /** Count, p50, p95 and max of one second's latencies in µs, for the latency-vs-occupancy series. */
 export function summariseLatenciesUs(valuesUs: number[]): [count: number, p50Us: number, p95Us: number, maxUs: number] {
-  if (valuesUs.length === 0) return [0, 0, 0, 0];
+  const { count, p50, p95, max } = summariseLatencyPercentilesUs(valuesUs);
+  return [count, p50, p95, max];
+}
+
+/** Percentiles of a whole storm's latencies in µs, so cells of a matrix compare on the same statistics. */
+export interface LatencyPercentilesUs {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+/** Count, p50, p95, p99 and max of all latencies of a storm, in µs. */
+export function summariseLatencyPercentilesUs(valuesUs: number[]): LatencyPercentilesUs {
+  if (valuesUs.length === 0) return { count: 0, p50: 0, p95: 0, p99: 0, max: 0 };
   const sorted = Float64Array.from(valuesUs).sort();
   const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return [sorted.length, at(0.5), at(0.95), sorted[sorted.length - 1]!];
+  return { count: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[sorted.length - 1]! };
 }

@@ -1,4 +1,5 @@
 import type { RunMetadata } from "../report/index.js";
+import type { LatencyPercentilesUs } from "./latency-summary.js";
 
 /** The result of one storm, as result.json holds it: every raw series needed to redraw the charts. */
 export interface TwStormResult {
@@ -40,6 +41,8 @@ export interface TwStormResult {
     handshakeLatency: Array<[tMs: number, count: number, p50Us: number, p95Us: number, maxUs: number]>;
   };
   counters: { before: Record<string, Record<string, number>>; after: Record<string, Record<string, number>>; delta: Record<string, Record<string, number>> };
+  // Over the whole storm (the series hold per-second summaries), so matrix cells compare like with like.
+  latencyUs: { connect: LatencyPercentilesUs; handshake: LatencyPercentilesUs };
   predictions: { meanRatePerS: number; steadyStateTw: number; expectedPeakTw: number; portRange: number; sustainableRatePerS: number };
   warnings: string[];
 }

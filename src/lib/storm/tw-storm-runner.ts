@@ -2,7 +2,7 @@ import type { EventEmitter } from "node:events";
 import { readNamespaceSysctls, removeLeftoverNamespaces, spawnWorkerInNamespace, type NamespaceWorker } from "../netns/index.js";
 import { collectRunMetadata } from "../report/index.js";
 import { diffTcpCounters, readTcpCounters } from "../tcp/index.js";
-import { summariseLatenciesUs } from "./latency-summary.js";
+import { summariseLatenciesUs, summariseLatencyPercentilesUs } from "./latency-summary.js";
 import { meanRatePerS, splitLoadShape } from "./load-shape.js";
 import type { StormBatch } from "./storm-batch.js";
 import type { StormClientConfig, StormClientDone } from "./storm-client.js";
@@ -250,6 +250,10 @@ export async function runTwStorm(options: TwStormOptions, events?: EventEmitter<
         before: countersBefore,
         after: countersAfter,
         delta: Object.fromEntries(Object.keys(countersAfter).map((role) => [role, diffTcpCounters(countersBefore[role]!, countersAfter[role]!)])),
+      },
+      latencyUs: {
+        connect: summariseLatencyPercentilesUs(seconds.flatMap((second) => tally.seconds.get(second)!.connectUs)),
+        handshake: summariseLatencyPercentilesUs(seconds.flatMap((second) => tally.seconds.get(second)!.handshakeUs)),
       },
       predictions: { meanRatePerS: meanRate, steadyStateTw: Math.round(meanRate * 60), expectedPeakTw: Math.round(Math.min(options.cycles, meanRate * 60)), portRange, sustainableRatePerS: portRange / 60 },
       warnings,

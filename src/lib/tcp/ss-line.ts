@@ -26,6 +26,9 @@ export function splitEndpoint(endpoint: string): { address: string; port: number
 
 /** Parses ss's timer duration (`59sec`, `1min2sec`, `200ms`, `1.5sec`) into seconds. */
 export function parseSsDuration(text: string): number {
+  // Under 10 s ss prints seconds and milliseconds as `5.123ms` (its print_ms_timer), which means 5.123 s, not ms.
+  const secondsAndMs = /^(\d+)\.(\d{3})ms$/.exec(text);
+  if (secondsAndMs) return Number(secondsAndMs[1]) + Number(secondsAndMs[2]) / 1000;
   const match = /^(?:(\d+)min)?(?:([\d.]+)sec)?(?:([\d.]+)ms)?$/.exec(text);
   if (!match || text === "") throw new Error(`Expected an ss timer duration like \`59sec\`, got \`${text}\`.`);
   return Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0) + Number(match[3] ?? 0) / 1000;

@@ -47,6 +47,8 @@ test("parses ss timer durations", () => {
   assert.equal(parseSsDuration("1min2sec"), 62);
   assert.equal(parseSsDuration("200ms"), 0.2);
   assert.equal(parseSsDuration("2min"), 120);
+  // Regression: ss prints 5 s 123 ms as `5.123ms`; it was read as 5.123 ms.
+  assert.equal(parseSsDuration("5.123ms"), 5.123);
   assert.throws(() => parseSsDuration("soon"), /Expected an ss timer duration like `59sec`, got `soon`/);
 });
 
