@@ -13,10 +13,12 @@ export function renderBenchSummary(result: BenchResult, folder: string): string 
   const { config } = result;
   lines.push(`avsync bench — ${config.pusher} pusher, ${config.durationS} s, target ${config.target.url || "(not started)"}`);
   if (!result.complete) lines.push(`  INCOMPLETE: ${result.incompleteReason ?? "unknown reason"}`);
+  if (config.target.push) lines.push(`  published with WHIP to ${config.target.push}`);
+  if (result.received.sessionId) lines.push(`  session ${result.received.sessionId}`);
   const probe = result.probe;
   if (probe) {
     lines.push("");
-    lines.push(`Lip-sync offset (video − audio; positive = audio leads), markers paired ${probe.markers.paired}/${result.expectedMarkers}`);
+    lines.push(`Lip-sync offset (video − audio; positive = audio leads), markers paired ${probe.markers.paired}/${result.expectedMarkers}${markerSourceNote(probe.markers.source)}`);
     lines.push(offsetLine("content, sender clock (SR)", probe.content.senderOffsetMs));
     lines.push(offsetLine("content, at arrival", probe.content.arrivalOffsetMs));
     lines.push(offsetLine("transport relative delay", probe.transport.relativeDelayMs));
@@ -32,7 +34,14 @@ export function renderBenchSummary(result: BenchResult, folder: string): string 
       );
     }
     const content = probe.continuity.video.content;
-    lines.push(`  video content: ${content.decoded} frames decoded, ${content.repeated} repeated, ${content.skipped} skipped, ${content.unreadable} unreadable`);
+    if ((probe.markers.source ?? "indexed") === "indexed") {
+      lines.push(`  video content: ${content.decoded} frames decoded, ${content.repeated} repeated, ${content.skipped} skipped, ${content.unreadable} unreadable`);
+    }
+    if (probe.anomalies?.length) {
+      lines.push("");
+      lines.push("Anomalies");
+      for (const a of probe.anomalies) lines.push(`  ${a.name} (${a.stream}): ${a.message}`);
+    }
   }
   const pacing = result.pacing;
   if (pacing) {
@@ -54,8 +63,23 @@ export function renderBenchSummary(result: BenchResult, folder: string): string 
         : `Verdict (ITU-R BT.1359 detectability ${v.lowMs}…+${v.highMs} ms): ${v.pass ? "PASS" : "FAIL"}, worst marker ${fmt(v.worstMs)} ms`,
     );
   }
+  const aggregate = result.aggregate;
+  if (aggregate && aggregate.requested > 1) {
+    lines.push("");
+    lines.push(`Sessions: ${aggregate.measured}/${aggregate.requested} measured, ${aggregate.failed} failed, ramp ${aggregate.rampPerS}/s, join p50 ${fmt(aggregate.joinTimeMs.p50, 0)} ms, p95 ${fmt(aggregate.joinTimeMs.p95, 0)} ms`);
+    lines.push(offsetLine("median per session, sender clock", aggregate.senderOffsetP50Ms));
+    lines.push(offsetLine("median per session, transport", aggregate.relativeDelayP50Ms));
+    const worst = aggregate.worstSession;
+    if (worst) lines.push(`  worst session #${worst.index}: ${fmt(worst.offsetMs)} ms (${worst.method})`);
+  }
   lines.push(`Result: ${folder}/result.json`);
   return lines.join("\n");
+}
+
+function markerSourceNote(source: string | undefined): string {
+  if (source === "flash-beep") return " (beep/flash clip, no index)";
+  if (source === "none") return " (no markers in this content: content offsets not available)";
+  return "";
 }
 
 function compactList(values: readonly number[]): string {

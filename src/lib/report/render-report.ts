@@ -1,0 +1,113 @@
+import { mkdirSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
+import { compareMetrics, evaluateGate, exitCodeOf, parseGateSpec, parseMaxRegression, type GateReport, type GateSpec, type MetricDelta } from "../gate/index.js";
+import { chartSpecsFor } from "./chart-specs.js";
+import { htmlOutput } from "./html-output.js";
+import { junitOutput } from "./junit-output.js";
+import { markdownOutput } from "./markdown-output.js";
+import { pngOutput } from "./png-output.js";
+import type { RenderedRun, ReportInput, ReportOutput } from "./report-output.js";
+import { loadRunResult } from "./result-schema.js";
+import { writeResultJson } from "./run-folder.js";
+import type { RunResult } from "./run-result.js";
+
+/** Every output a run folder gets; a new output is one more entry here. */
+export const reportOutputs: readonly ReportOutput[] = [htmlOutput, pngOutput, markdownOutput, junitOutput];
+
+/** Gate options as a command's flags give them. */
+export interface GateOptions {
+  gate?: string[];
+  threshold?: string[];
+  baseline?: string;
+  maxRegression?: string;
+}
+
+/** Parses a command's gate flags (loading and validating the baseline) before anything runs; null when ungated. */
+export function prepareGate(options: GateOptions, command: "bench" | "tw-storm"): GateSpec | null {
+  const baseline = options.baseline ? { label: options.baseline, result: loadRunResult(options.baseline).result } : null;
+  return parseGateSpec({ gate: options.gate, threshold: options.threshold, maxRegression: options.maxRegression }, command, baseline);
+}
+
+/** What writing a run's folder produced: its files, the gate's verdict and the exit code the command must use. */
+export interface FinishedRun {
+  files: string[];
+  gate: GateReport | null;
+  exitCode: number;
+}
+
+async function writeOutputs(input: ReportInput, folder: string, outputs: readonly ReportOutput[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const output of outputs) files.push(...(await output.write(input, folder)));
+  return files;
+}
+
+const rendered = (label: string, result: RunResult): RenderedRun => ({ label, result, charts: chartSpecsFor(result) });
+
+/** Renders every output of one run into its folder (result.json is not rewritten) and gates it when asked. */
+export async function renderRunReports(
+  folder: string,
+  result: RunResult,
+  gateSpec: GateSpec | null,
+  options: { interrupted?: boolean; outputs?: readonly ReportOutput[] } = {},
+): Promise<FinishedRun> {
+  const gate = gateSpec ? evaluateGate(result, gateSpec) : null;
+  const files = await writeOutputs({ kind: "run", run: rendered(basename(folder), result), gate }, folder, options.outputs ?? reportOutputs);
+  return { files, gate, exitCode: exitCodeOf({ complete: result.complete, interrupted: options.interrupted ?? false }, gate) };
+}
+
+/** Ends a run: writes result.json, then every report, even for a failed or interrupted run. */
+export async function finishRunFolder(folder: string, result: RunResult, gateSpec: GateSpec | null, interrupted: boolean): Promise<FinishedRun> {
+  const resultFile = writeResultJson(folder, result);
+  const finished = await renderRunReports(folder, result, gateSpec, { interrupted });
+  return { ...finished, files: [resultFile, ...finished.files] };
+}
+
+/** What `avsync report` produced. */
+export interface ReportSummary {
+  folder: string;
+  files: string[];
+  gate: GateReport | null;
+  deltas: MetricDelta[] | null;
+  exitCode: number;
+}
+
+// A run re-rendered without gate flags is gated as it was when it ran (its flags are in meta).
+function recordedGate(result: RunResult): GateOptions {
+  const flags = result.meta.flags as Record<string, unknown>;
+  const list = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map(String) : typeof v === "string" ? [v] : undefined);
+  return {
+    gate: list(flags.gate),
+    threshold: list(flags.threshold),
+    baseline: typeof flags.baseline === "string" ? flags.baseline : undefined,
+    maxRegression: typeof flags["max-regression"] === "string" ? flags["max-regression"] : undefined,
+  };
+}
+
+const asked = (o: GateOptions): boolean => Boolean(o.gate?.length || o.threshold?.length || o.baseline);
+
+/** `avsync report <run>`: validates a result.json and re-renders every output from it alone. */
+export async function reportFromFile(path: string, options: GateOptions & { out?: string }): Promise<ReportSummary> {
+  const { file, result } = loadRunResult(path);
+  const command = result.schema === "avsync/bench-result" ? "bench" : "tw-storm";
+  const gateSpec = prepareGate(asked(options) ? options : { ...recordedGate(result), maxRegression: options.maxRegression ?? recordedGate(result).maxRegression }, command);
+  const folder = resolve(options.out ?? dirname(file));
+  mkdirSync(folder, { recursive: true });
+  const finished = await renderRunReports(folder, result, gateSpec);
+  return { folder, files: finished.files, gate: finished.gate, deltas: null, exitCode: finished.exitCode };
+}
+
+/** `avsync report --compare <base> <head>`: both runs side by side with deltas; gated when asked (the base serves as baseline). */
+export async function compareFromFiles(basePath: string, headPath: string, options: GateOptions & { out: string }): Promise<ReportSummary> {
+  const base = loadRunResult(basePath);
+  const head = loadRunResult(headPath);
+  const maxRegressionPct = parseMaxRegression(options.maxRegression ?? "10%");
+  const deltas = compareMetrics(base.result, head.result, maxRegressionPct);
+  const command = head.result.schema === "avsync/bench-result" ? "bench" : "tw-storm";
+  const gateSpec = asked(options) || options.maxRegression ? prepareGate({ ...options, baseline: options.baseline ?? basePath }, command) : null;
+  const gate = gateSpec ? evaluateGate(head.result, gateSpec) : null;
+  const folder = resolve(options.out);
+  mkdirSync(folder, { recursive: true });
+  const input: ReportInput = { kind: "compare", base: rendered(basePath, base.result), head: rendered(headPath, head.result), deltas, maxRegressionPct, gate };
+  const files = await writeOutputs(input, folder, reportOutputs);
+  return { folder, files, gate, deltas, exitCode: exitCodeOf({ complete: head.result.complete, interrupted: false }, gate) };
+}

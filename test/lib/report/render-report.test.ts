@@ -1,0 +1,79 @@
+// Every output from one result, and strings from a target escaped in each format.
+import { strict as assert } from "node:assert";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { parseGateSpec } from "../../../src/lib/gate/index.js";
+import { chartSpecsFor, renderRunReports } from "../../../src/lib/report/index.js";
+import { syntheticBenchResult } from "./synthetic-bench-result.js";
+
+const hostile = `</script><script>window.__pwned=1</script><img src=x onerror="window.__pwned=1"> | ** [link](http://x) 'q' "dq" \` & \n| broken | row |`;
+
+test("a run folder gets report.html, a PNG per chart, summary.md and, when gated, junit.xml", async () => {
+  const folder = mkdtempSync(join(tmpdir(), "avsync-render-"));
+  try {
+    const result = syntheticBenchResult({ durationS: 30 });
+    const ungated = await renderRunReports(folder, result, null);
+    const ids = chartSpecsFor(result).map((c) => c.id);
+    assert.deepEqual(ids, ["offset-over-time", "audio-timestamp-steps", "video-timestamp-steps", "arrival-jitter", "pacing-lateness"]);
+    assert.deepEqual(readdirSync(folder).sort(), ["report.html", "summary.md", ...ids.map((id) => `${id}.png`)].sort());
+    assert.equal(ungated.gate, null);
+    for (const id of ids) assert.deepEqual([...readFileSync(join(folder, `${id}.png`)).subarray(1, 4)], [...Buffer.from("PNG")]);
+
+    const html = readFileSync(join(folder, "report.html"), "utf8");
+    assert.doesNotMatch(html, /https?:\/\/(?!avsync)[^"' ]*\.(js|css)/, "no external script or style");
+    assert.match(html, /Chart\.js v4/);
+    assert.match(html, /ITU-R BT\.1359 detectability/);
+
+    const gated = await renderRunReports(folder, syntheticBenchResult({ durationS: 30, contentOffsetMs: 60 }), parseGateSpec({ gate: ["itu-detect"], threshold: ["offset.content.p95 < 45"] }, "bench", null));
+    assert.equal(gated.exitCode, 1);
+    const junit = readFileSync(join(folder, "junit.xml"), "utf8");
+    assert.match(junit, /<testsuite name="avsync bench gate" tests="3" failures="2"/);
+    assert.match(junit, /<testcase classname="avsync\.bench\.preset" name="itu-detect: offset\.content within -125…\+45 ms" time="0">\s*<failure type="gate" message="[^"]*worst marker \+60\.\d ms is 15\.\d ms above \+45 ms/);
+    assert.match(junit, /name="offset\.content\.p95 &lt; 45"/);
+    const md = readFileSync(join(folder, "summary.md"), "utf8");
+    assert.match(md, /\*\*❌ FAIL\*\* — gate: 1 of 3 checks passed/);
+    assert.match(md, /\| itu-detect: offset\.content within -125…\+45 ms \| ❌ \*\*FAIL\*\* \| .*15\.\d ms above \+45 ms/);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test("summary.md is also appended to $GITHUB_STEP_SUMMARY", async () => {
+  const folder = mkdtempSync(join(tmpdir(), "avsync-render-"));
+  const previous = process.env.GITHUB_STEP_SUMMARY;
+  process.env.GITHUB_STEP_SUMMARY = join(folder, "step-summary.md");
+  try {
+    await renderRunReports(folder, syntheticBenchResult({ durationS: 5 }), null);
+    assert.equal(readFileSync(join(folder, "step-summary.md"), "utf8"), `${readFileSync(join(folder, "summary.md"), "utf8")}\n`);
+  } finally {
+    if (previous === undefined) delete process.env.GITHUB_STEP_SUMMARY;
+    else process.env.GITHUB_STEP_SUMMARY = previous;
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test("strings from a target are escaped in the HTML, the Markdown and the JUnit XML", async () => {
+  const folder = mkdtempSync(join(tmpdir(), "avsync-render-"));
+  try {
+    const result = syntheticBenchResult({ durationS: 5, hostile });
+    const finished = await renderRunReports(folder, result, parseGateSpec({ gate: ["itu-detect"] }, "bench", null));
+    assert.equal(finished.exitCode, 2, "an incomplete run exits 2 whatever its gate says");
+    const html = readFileSync(join(folder, "report.html"), "utf8");
+    assert.ok(!html.includes("<script>window.__pwned"), "no injected script element");
+    assert.ok(!html.includes("<img src=x"), "no injected element");
+    assert.match(html, /&lt;\/script&gt;&lt;script&gt;window\.__pwned=1&lt;\/script&gt;/);
+    const md = readFileSync(join(folder, "summary.md"), "utf8");
+    const tableLines = md.split("\n").filter((l) => l.startsWith("|"));
+    for (const line of tableLines) assert.ok(!/[^\\]\|\s*broken\s*\|/.test(line), `table broken by: ${line}`);
+    assert.ok(!md.includes("<script>") && !md.includes("<img"), "no raw HTML in the Markdown");
+    assert.match(md, /&lt;\/script&gt;/);
+    assert.ok(!md.includes("[link](http://x)"), "no live link");
+    const junit = readFileSync(join(folder, "junit.xml"), "utf8");
+    assert.ok(!junit.includes("<script>"));
+    assert.ok(existsSync(join(folder, "offset-over-time.png")));
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
