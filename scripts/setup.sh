@@ -12,8 +12,9 @@ cd "$(dirname "$0")/.."
 packages=(iproute2 build-essential python3 pkg-config libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev fonts-dejavu-core)
 if [ "${1:-}" = "--test" ]; then
   # Debian's Chromium, driven by playwright-core (never a browser downloaded by a test tool);
-  # strace, with which the doctor tests prove the command never writes to /proc/sys.
-  packages+=(chromium strace)
+  # strace, with which the doctor tests prove the command never writes to /proc/sys;
+  # Debian's aiortc, an independent WebRTC stack the interop tests measure (run by /usr/bin/python3).
+  packages+=(chromium strace python3-aiortc python3-aiohttp python3-numpy)
 fi
 
 missing=()

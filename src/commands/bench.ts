@@ -4,9 +4,12 @@ import { AvsyncCommand } from "../lib/cli/avsync-command.js";
 import { runBench, type BenchEvents, type BenchResult } from "../lib/bench/index.js";
 import { exitCodes } from "../lib/cli/exit-codes.js";
 import { abortOnInterrupt } from "../lib/cli/interrupt.js";
+import { gateFlags, gateOptionsFromFlags } from "../lib/cli/gate-flags.js";
 import { pusherConfigFromFlags } from "../lib/cli/pusher-config.js";
 import { pusherFlags } from "../lib/cli/shared-flags.js";
-import { createRunFolder, renderBenchSummary, writeResultJson } from "../lib/report/index.js";
+import { targetConfigFromFlags, targetFlags } from "../lib/cli/target-flags.js";
+import { parseProbeKinds, renderBrowserSummary } from "../lib/browser/index.js";
+import { createRunFolder, finishRunFolder, gateFailureMessage, prepareGate, renderBenchSummary, renderGateSummary } from "../lib/report/index.js";
 
 export default class Bench extends AvsyncCommand {
   static summary = "Measure lip-sync offset and timestamp continuity of a WebRTC A/V stream.";
@@ -14,19 +17,33 @@ export default class Bench extends AvsyncCommand {
   - the content lip-sync offset per marker, on the sender's clock (RTCP SR mapping) and at arrival,
   - the transport relative delay (the method libwebrtc syncs on),
   - RTP timestamp continuity per stream (steps, gaps, jitter, drift) and the pusher's pacing.
-Offsets are t(video) − t(audio): positive means audio leads. Results go to reports/bench-<time>/result.json (or --out).
-Exit codes: 0 measured, 2 the run failed, 130 interrupted (partial result written).`;
+With --target it probes your own server instead (WebSocket JSON, POST /offer or WHEP; --push publishes through a relay with WHIP), reads avsync's pattern or the common beep/flash clip, and measures what needs no markers (transport offset, continuity, named anomalies) for any content; --sessions opens many viewers. See docs/targets.md.
+Offsets are t(video) − t(audio): positive means audio leads. The run folder (reports/bench-<time>/ or --out) gets result.json, report.html, summary.md, one PNG per chart and, when gated, junit.xml.
+Gate it with --gate (published lip-sync windows), --threshold (expressions over the metrics in docs/metrics.md) and --baseline.
+Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the run failed, 130 interrupted (partial result written).`;
   static examples = [
     "<%= config.bin %> <%= command.id %>",
     "<%= config.bin %> <%= command.id %> --duration 30 --pusher seed",
     "<%= config.bin %> <%= command.id %> --content-offset-ms 80 --json",
     "<%= config.bin %> <%= command.id %> --drop-video-frames 30,31,32 --drop-audio-frames 100-104",
+    "<%= config.bin %> <%= command.id %> --target http://127.0.0.1:8010/offer --offer-field avatar_id=3 --marker-period 1",
+    "<%= config.bin %> <%= command.id %> --target whep+http://127.0.0.1:8889/live/whep --push http://127.0.0.1:8889/live/whip",
+    "<%= config.bin %> <%= command.id %> --sessions 20 --ramp 5/s",
+    "<%= config.bin %> <%= command.id %> --gate itu-detect --threshold 'continuity.video.discontinuities == 0'",
+    "<%= config.bin %> <%= command.id %> --baseline reports/main/result.json --max-regression 10%",
   ];
   static enableJsonFlag = true;
   static flags = {
     duration: Flags.string({ default: "10", description: "Seconds of media to push and measure (at most 3600)." }),
     ...pusherFlags,
-    out: Flags.string({ description: "Folder to write result.json into; default reports/bench-<time>/." }),
+    ...targetFlags,
+    ...gateFlags,
+    probe: Flags.string({
+      default: "node",
+      description:
+        "Which receivers measure: `node` (avsync's probe: RTP, Sender Reports, decoded markers), `browser` (headless Chromium on the embedded target's page: what a viewer sees and hears) or `node,browser` for both side by side. The browser needs Chromium at /usr/bin/chromium (or AVSYNC_CHROMIUM).",
+    }),
+    out: Flags.string({ description: "Folder to write the run's result.json and reports into; default reports/bench-<time>/." }),
     debug: Flags.boolean({ default: false, description: "Print stack traces of errors." }),
   };
 
@@ -34,12 +51,18 @@ Exit codes: 0 measured, 2 the run failed, 130 interrupted (partial result writte
     const { flags } = await this.parse(Bench);
     let config;
     let durationS;
+    let gateSpec;
+    let targetConfig;
+    let probes;
     try {
       durationS = Number(flags.duration);
       if (!Number.isFinite(durationS) || durationS <= 0 || durationS > 3600) {
         throw new Error(`Expected \`--duration\` to be a number of seconds between 0 and 3600, got \`${flags.duration}\`.`);
       }
       config = pusherConfigFromFlags(flags);
+      targetConfig = targetConfigFromFlags(flags);
+      probes = parseProbeKinds(flags.probe);
+      gateSpec = prepareGate(gateOptionsFromFlags(flags), "bench");
     } catch (error) {
       this.error((error as Error).message, { exit: exitCodes.runFailed });
     }
@@ -53,15 +76,21 @@ Exit codes: 0 measured, 2 the run failed, 130 interrupted (partial result writte
         process.stderr.write(`\r  ${p.elapsedS.toFixed(0)}/${p.durationS} s  audio ${p.audioPackets} pkts  video ${p.videoPackets} pkts   `),
       );
     }
-    const result = await runBench({ durationS, ...config, flags, signal: interrupt.signal }, events);
+    const result = await runBench({ durationS, ...config, ...targetConfig, probes, flags, signal: interrupt.signal }, events);
     interrupt.dispose();
     if (!quiet) process.stderr.write("\n");
-    writeResultJson(folder, result);
-    if (!this.jsonEnabled()) this.logToStderr(renderBenchSummary(result, folder));
-    if (!result.complete) {
-      const code = interrupt.signal.aborted ? exitCodes.interrupted : exitCodes.runFailed;
+    const finished = await finishRunFolder(folder, result, gateSpec, interrupt.signal.aborted);
+    // A run that measured nothing (the target refused, never answered) is told in the one error line below.
+    if (!this.jsonEnabled() && result.probe) {
+      this.logToStderr(renderBenchSummary(result, folder));
+      if (finished.gate) this.logToStderr(renderGateSummary(finished.gate));
+      this.logToStderr(`Report: ${folder}/report.html`);
+    }
+    if (!this.jsonEnabled() && result.browser) this.logToStderr(renderBrowserSummary(result.browser));
+    if (finished.exitCode !== exitCodes.ok) {
       if (this.jsonEnabled()) this.logJson(result);
-      this.error(`${result.incompleteReason ?? "the run did not complete"} (partial result in ${folder}/result.json)`, { exit: code });
+      const message = result.complete ? gateFailureMessage(finished.gate!, folder) : `${result.incompleteReason ?? "the run did not complete"} (partial result in ${folder}/result.json)`;
+      this.error(message, { exit: finished.exitCode });
     }
     return result;
   }

@@ -32,6 +32,7 @@ export default class Serve extends AvsyncCommand {
     target.on("session", (session) => this.logToStderr(`session ${session.id}: pushing (${config.mode})`));
     target.on("sessionError", (error) => this.logToStderr(`session failed: ${error.message}`));
     this.logToStderr(`avsync target listening: ${target.url}  (Ctrl-C to stop)`);
+    this.logToStderr(`watch and hear it with the live offset: ${target.url.replace(/^ws/, "http").replace(/\/ws$/, "/")}`);
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);
       process.once("SIGTERM", resolve);

@@ -33,3 +33,12 @@ export {
   type ClassifyOptions,
 } from "./error-kind.js";
 export { judgeOffset, gatePresets, type GatePreset, type GateWindow, type OffsetJudgement } from "./verdict.js";
+export {
+  findSyncAnomalies,
+  defaultAnomalyThresholds,
+  type Anomaly,
+  type AnomalyName,
+  type AnomalyThresholds,
+  type AnomalyStreamInput,
+  type OffsetSeries,
+} from "./sync-anomalies.js";

@@ -18,6 +18,9 @@ export interface SenderReportPoint {
   arrivalMs: number;
 }
 
+// SRs must span this long before their fitted rate replaces the nominal one for mapping.
+const minFittedSpanS = 10;
+
 // RFC 3550 §6.4.1: each Sender Report pairs the sender's NTP wall clock with the RTP timestamp
 // of the same instant; that pairing places every frame of the stream on the sender's clock,
 // which is what a syncing receiver (libwebrtc) aligns audio and video on.
@@ -28,6 +31,7 @@ export class SenderClock {
   readonly unwrap: (ts32: number) => number = createRtpUnwrapper();
   private readonly reports: SenderReportPoint[] = [];
   private fit: LinearFit | null | undefined;
+  private mapFit: LinearFit | null | undefined;
 
   constructor(clockRateHz: number) {
     if (!(clockRateHz > 0) || !Number.isFinite(clockRateHz)) {
@@ -43,6 +47,7 @@ export class SenderClock {
     }
     this.reports.push({ ntpMs: sr.ntpMs, rtpTicks: this.unwrap(sr.rtpTs), arrivalMs: sr.arrivalMs });
     this.fit = undefined;
+    this.mapFit = undefined;
   }
 
   // Sender-clock time of an extended RTP timestamp; null before any SR, as there is no mapping yet.
@@ -50,7 +55,7 @@ export class SenderClock {
   // drift; with one, the nominal clock rate extends it.
   toSenderMs(rtpTsExtended: number): number | null {
     if (this.reports.length === 0) return null;
-    const fit = this.currentFit();
+    const fit = this.mappingFit();
     if (fit) return fit.yMean + (rtpTsExtended - fit.xMean) * fit.slope;
     const nearest = this.reports.reduce((best, r) =>
       Math.abs(r.rtpTicks - rtpTsExtended) < Math.abs(best.rtpTicks - rtpTsExtended) ? r : best,
@@ -70,6 +75,26 @@ export class SenderClock {
   // The raw SR series, so reports can redraw the mapping.
   senderReports(): SenderReportPoint[] {
     return this.reports.map((r) => ({ ...r }));
+  }
+
+  // Over a short span a fitted rate is mostly SR jitter: senders that stamp an SR with the wall
+  // clock at sending (aiortc) jitter by milliseconds, so 3 s of SRs leave the slope ~1000 ppm
+  // uncertain, while a real clock is within ~100 ppm (≤ 1 ms over 10 s). Until the SRs span
+  // minFittedSpanS the mapping keeps the nominal rate.
+  private mappingFit(): LinearFit | null {
+    if (this.mapFit !== undefined) return this.mapFit;
+    const ticks = this.reports.map((r) => r.rtpTicks);
+    const spanS = this.reports.length < 2 ? 0 : (ticks.reduce((a, b) => Math.max(a, b)) - ticks.reduce((a, b) => Math.min(a, b))) / this.clockRateHz;
+    if (this.reports.length < 2 || spanS >= minFittedSpanS) {
+      this.mapFit = this.currentFit();
+    } else {
+      // Through the SR least late against its RTP time: a sender stamping NTP when it sends is
+      // only ever late (pacing, encoding), so the lower envelope is the schedule.
+      const slope = 1000 / this.clockRateHz;
+      const earliest = this.reports.reduce((best, r) => (r.ntpMs - r.rtpTicks * slope < best.ntpMs - best.rtpTicks * slope ? r : best));
+      this.mapFit = { xMean: earliest.rtpTicks, yMean: earliest.ntpMs, slope };
+    }
+    return this.mapFit;
   }
 
   private currentFit(): LinearFit | null {

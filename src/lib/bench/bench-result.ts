@@ -1,7 +1,9 @@
 import type { PatternOptions } from "../media/index.js";
 import type { PacingReport, PusherMode } from "../pusher/index.js";
-import type { ProbeMeasurements } from "../probe/index.js";
+import type { ContentMode, ProbeMeasurements } from "../probe/index.js";
 import type { RunMetadata } from "../report/index.js";
+import type { BenchAggregate, BenchSession } from "./bench-sessions.js";
+import type { BrowserMeasurements, ProbeKind } from "../browser/index.js";
 
 export const benchResultSchemaVersion = 1;
 
@@ -14,7 +16,11 @@ export interface BenchResult {
   incompleteReason: string | null;
   meta: RunMetadata;
   config: {
-    target: { kind: "embedded"; url: string };
+    /**
+     * `embedded`: avsync's own target; otherwise an external server by its signaling (ws-json,
+     * http-offer = POST /offer JSON, whep). `push` is the relay's WHIP URL when avsync publishes to one.
+     */
+    target: { kind: "embedded" | "ws-json" | "http-offer" | "whep"; url: string; push?: string | null };
     pusher: PusherMode;
     durationS: number;
     pattern: PatternOptions;
@@ -25,10 +31,24 @@ export interface BenchResult {
       dropVideoFrames: number[];
       dropAudioFrames: number[];
     };
+    /** Probe sessions opened and their ramp; absent in results from before `--sessions`. */
+    sessions?: { count: number; rampPerS: number };
+    /** Which markers the probe looked for (`auto`: the indexed pattern, else the beep/flash clip). */
+    content?: ContentMode;
+    /** Receivers that ran, when `--probe` asked for more than the node probe; absent means node only. */
+    probes?: ProbeKind[];
+    /** Header names (never their values: they may hold tokens) and extra offer fields sent to the target. */
+    signaling?: { headerNames: string[]; offerFields: Record<string, unknown>; timeoutMs: number };
   };
-  /** Markers the run should have carried, for judging how many were paired. */
+  /** Markers the run should have carried, for judging how many were paired (an estimate for external targets). */
   expectedMarkers: number;
   probe: ProbeMeasurements | null;
   pacing: PacingReport | null;
-  received: { audioPackets: number; videoPackets: number; joinTimeMs: number | null };
+  received: { audioPackets: number; videoPackets: number; joinTimeMs: number | null; sessionId?: string | null };
+  /** Every probe session in a few figures (one entry for a single-session run); `probe` is the first measured. */
+  sessions?: BenchSession[];
+  /** Across-session figures; present whenever `sessions` is. */
+  aggregate?: BenchAggregate;
+  /** What headless Chromium rendered (`--probe browser`); absent when it did not run, null when it measured nothing. */
+  browser?: BrowserMeasurements | null;
 }

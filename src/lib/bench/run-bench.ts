@@ -1,12 +1,14 @@
-import { EventEmitter } from "node:events";
+import { EventEmitter, setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
-import type { PatternOptions } from "../media/index.js";
-import { measureRecording, recordProbeSession, type ProbeRecording } from "../probe/index.js";
+import { defaultPatternOptions, type PatternOptions } from "../media/index.js";
+import { measureRecording, recordProbeSession, type ContentMode, type ProbeMeasurements, type ProbeRecording } from "../probe/index.js";
 import { countExpectedMarkers, type Injections, type PacingReport, type PusherMode } from "../pusher/index.js";
 import { collectRunMetadata } from "../report/index.js";
-import { negotiateOverWebSocket } from "../signaling/index.js";
+import { defaultSignalingOptions, negotiatorFor, type SignalingOptions, type SignalingTarget } from "../signaling/index.js";
 import { startEmbeddedTargetThread, type EmbeddedTarget, type TargetSession } from "../target/index.js";
 import { benchResultSchemaVersion, type BenchResult } from "./bench-result.js";
+import { aggregateSessions, summarizeSession } from "./bench-sessions.js";
+import { compareWithNodeProbe, watchInBrowser, type BrowserWatch, type ProbeKind } from "../browser/index.js";
 
 export interface BenchOptions {
   durationS: number;
@@ -16,6 +18,19 @@ export interface BenchOptions {
   /** Flags as the user gave them, kept in the result's metadata. */
   flags: Record<string, unknown>;
   signalingTimeoutMs?: number;
+  /** An external server to probe (ws-json, http-offer or whep); undefined starts the embedded target. */
+  target?: SignalingTarget;
+  /** A relay's WHIP endpoint: the pusher publishes there and the probe subscribes to `target` (WHEP). */
+  push?: SignalingTarget;
+  /** Headers and extra offer fields the target needs (a token, an avatar id). */
+  signaling?: Partial<Pick<SignalingOptions, "headers" | "offerFields">>;
+  /** Probe sessions to open (default 1), started `rampPerS` per second. */
+  sessions?: number;
+  rampPerS?: number;
+  /** Which markers to look for; `auto` (default) tries avsync's indexed pattern, then the beep/flash clip. */
+  content?: ContentMode;
+  /** Receivers to run (default node only); `browser` watches the embedded target's page in headless Chromium. */
+  probes?: ProbeKind[];
   /** Aborting ends the run early; what was measured is kept and marked incomplete. */
   signal?: AbortSignal;
 }
@@ -25,21 +40,45 @@ export interface BenchProgress {
   durationS: number;
   audioPackets: number;
   videoPackets: number;
+  /** Sessions connected so far, of those asked for. */
+  sessionsConnected?: number;
+  sessions?: number;
 }
 
 export type BenchEvents = { phase: [string]; progress: [BenchProgress] };
 
 // After the probe connects, the pusher anchors on its next 100 ms grid line, at least 30 ms later.
 const pusherStartSlackMs = 250;
+// Sessions per second when --ramp is not given: quick, but no thundering herd of handshakes.
+export const defaultRampPerS = 10;
+
+interface ProbeSlot {
+  index: number;
+  startOffsetMs: number;
+  recording?: ProbeRecording;
+  error: string | null;
+}
 
 /**
- * Runs one bench: the embedded target pushes the test pattern, the probe receives it over real
- * WebRTC on loopback, and the recording is measured. Never throws for a failed run: the result
- * says what went wrong and keeps whatever was measured.
+ * Runs one bench: a target pushes A/V (the embedded one, an external server, or avsync's pusher
+ * through a relay), N probe sessions receive it over real WebRTC on loopback, and every
+ * recording is measured. Never throws for a failed run: the result says what went wrong and
+ * keeps whatever was measured.
  */
 export async function runBench(options: BenchOptions, events = new EventEmitter<BenchEvents>()): Promise<BenchResult> {
   const meta = collectRunMetadata("bench", options.flags);
   const startedMs = performance.now();
+  const probes = options.probes ?? ["node"];
+  const sessionCount = probes.includes("node") ? (options.sessions ?? 1) : 0;
+  const rampPerS = options.rampPerS ?? defaultRampPerS;
+  const signaling: SignalingOptions = {
+    ...defaultSignalingOptions,
+    ...options.signaling,
+    timeoutMs: options.signalingTimeoutMs ?? defaultSignalingOptions.timeoutMs,
+  };
+  const external = options.target !== undefined;
+  // Every session listens for the abort; many sessions are expected, not a leak.
+  if (options.signal) setMaxListeners(sessionCount + 10, options.signal);
   const result: BenchResult = {
     schema: "avsync/bench-result",
     schemaVersion: benchResultSchemaVersion,
@@ -47,10 +86,10 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
     incompleteReason: null,
     meta,
     config: {
-      target: { kind: "embedded", url: "" },
+      target: { kind: options.target?.kind === "whip" ? "whep" : (options.target?.kind ?? "embedded"), url: options.target?.url ?? "", push: options.push?.url ?? null },
       pusher: options.mode,
       durationS: options.durationS,
-      pattern: { ...(options.pattern as PatternOptions) },
+      pattern: { ...defaultPatternOptions, ...options.pattern },
       injections: {
         contentOffsetMs: options.pattern.contentOffsetMs ?? 0,
         scheduleOffsetMs: options.injections.scheduleOffsetMs,
@@ -58,70 +97,189 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
         dropVideoFrames: [...options.injections.dropVideoFrames].sort((a, b) => a - b),
         dropAudioFrames: [...options.injections.dropAudioFrames].sort((a, b) => a - b),
       },
+      sessions: { count: sessionCount, rampPerS },
+      content: options.content ?? "auto",
+      signaling: { headerNames: Object.keys(signaling.headers), offerFields: signaling.offerFields, timeoutMs: signaling.timeoutMs },
     },
     expectedMarkers: 0,
     probe: null,
     pacing: null,
     received: { audioPackets: 0, videoPackets: 0, joinTimeMs: null },
   };
-  let target: EmbeddedTarget | undefined;
-  let recording: ProbeRecording | undefined;
+  let pusherSide: EmbeddedTarget | undefined;
+  let browserWatch: BrowserWatch | undefined;
+  const slots: ProbeSlot[] = [];
   let progressTimer: NodeJS.Timeout | undefined;
   try {
-    events.emit("phase", "encoding the test pattern and starting the embedded target");
-    target = await startEmbeddedTargetThread({
-      mode: options.mode,
-      pattern: options.pattern,
-      injections: options.injections,
-      sessionDurationS: options.durationS,
-    });
-    result.config.target.url = target.url;
-    result.config.pattern = target.pattern;
-    result.expectedMarkers = countExpectedMarkers(target.pattern, options.durationS);
-    const session = new Promise<TargetSession>((resolve) => target!.once("session", resolve));
-    const tailMs = pusherStartSlackMs + Math.abs(options.injections.scheduleOffsetMs) + Math.abs(options.injections.timestampOffsetMs);
-    events.emit("phase", `connecting to ${target.url}`);
-    const url = target.url;
-    const recorded = recordProbeSession({
-      negotiate: (offer) => negotiateOverWebSocket(url, offer, options.signalingTimeoutMs ?? 10_000),
-      durationMs: options.durationS * 1000 + tailMs,
-      signal: options.signal,
-      onRecording: (live) => {
-        recording = live;
-        progressTimer = setInterval(() => {
-          if (live.connectedAtMs === null) return;
-          events.emit("progress", {
-            elapsedS: Math.min(options.durationS, (performance.now() - live.connectedAtMs) / 1000),
-            durationS: options.durationS,
-            audioPackets: live.audio.packets.length,
-            videoPackets: live.video.packets.length,
-          });
-        }, 1000);
-      },
-    });
-    await recorded;
-    const pacing = await Promise.race([
-      session.then((s) => (s.stop(), s.finished)),
-      new Promise<PacingReport | null>((resolve) => setTimeout(() => resolve(null), 2000)),
-    ]);
-    result.pacing = pacing;
-    result.complete = !options.signal?.aborted;
+    let negotiate = options.target ? negotiatorFor(options.target, signaling) : undefined;
+    let tailMs = 0;
+    if (options.push) {
+      events.emit("phase", `publishing the test pattern to ${options.push.url} (WHIP)`);
+      pusherSide = await startEmbeddedTargetThread({
+        mode: options.mode,
+        pattern: options.pattern,
+        injections: options.injections,
+        publishUrl: options.push.url,
+        signaling: { headers: signaling.headers, timeoutMs: signaling.timeoutMs },
+      });
+      result.config.pattern = pusherSide.pattern;
+    } else if (!external) {
+      events.emit("phase", "encoding the test pattern and starting the embedded target");
+      pusherSide = await startEmbeddedTargetThread({
+        mode: options.mode,
+        pattern: options.pattern,
+        injections: options.injections,
+        sessionDurationS: options.durationS,
+      });
+      const url = pusherSide.url;
+      result.config.target.url = url;
+      result.config.pattern = pusherSide.pattern;
+      negotiate = negotiatorFor({ kind: "ws-json", url }, signaling);
+      tailMs = pusherStartSlackMs + Math.abs(options.injections.scheduleOffsetMs) + Math.abs(options.injections.timestampOffsetMs);
+    }
+    result.expectedMarkers = external
+      ? Math.floor(options.durationS / result.config.pattern.markerPeriodS)
+      : countExpectedMarkers(result.config.pattern, options.durationS);
+    const firstPacing = pusherSide ? firstSessionPacing(pusherSide) : null;
+    if (probes.includes("browser")) {
+      if (external || options.push) throw new Error("`--probe browser` watches the embedded target's page; it cannot be used with --target or --push.");
+      browserWatch = watchInBrowser({ targetWsUrl: pusherSide!.url, pattern: result.config.pattern, durationMs: options.durationS * 1000 + tailMs, signal: options.signal }, (phase) => events.emit("phase", phase));
+      // The browser's session first, so the node probe's is the one started after it.
+      await browserWatch.connected;
+    }
+
+    events.emit("phase", `connecting ${sessionCount > 1 ? `${sessionCount} sessions (${rampPerS}/s) ` : ""}to ${result.config.target.url}`);
+    progressTimer = setInterval(() => emitProgress(events, slots, options.durationS, sessionCount), 1000);
+    const runs: Promise<void>[] = [];
+    const rampStartMs = performance.now();
+    for (let index = 0; index < sessionCount && !options.signal?.aborted; index++) {
+      const startOffsetMs = (index * 1000) / rampPerS;
+      await sleep(rampStartMs + startOffsetMs - performance.now(), options.signal);
+      const slot: ProbeSlot = { index, startOffsetMs, error: null };
+      slots.push(slot);
+      runs.push(
+        recordProbeSession({
+          negotiate: negotiate!,
+          durationMs: options.durationS * 1000 + tailMs,
+          connectTimeoutMs: signaling.timeoutMs,
+          signal: options.signal,
+          onRecording: (live) => (slot.recording = live),
+        }).then(
+          () => undefined,
+          (error: Error) => void (slot.error = error.message),
+        ),
+      );
+    }
+    await Promise.all(runs);
+    const watched = await browserWatch?.done;
+    if (watched) {
+      result.config.probes = probes;
+      result.browser = watched.measurements;
+    }
+    result.pacing = firstPacing ? await firstPacing() : null;
+    const failed = slots.filter((s) => s.error !== null);
     if (options.signal?.aborted) result.incompleteReason = "interrupted before the planned duration";
+    else if (failed.length === slots.length && failed.length === 1) result.incompleteReason = failed[0]!.error;
+    else if (failed.length > 0) result.incompleteReason = `${failed.length} of ${slots.length} sessions failed; the first: ${failed[0]!.error}`;
+    else if (watched?.error) result.incompleteReason = watched.error;
+    result.complete = result.incompleteReason === null;
   } catch (error) {
     result.incompleteReason = (error as Error).message;
   } finally {
     clearInterval(progressTimer);
-    await target?.close();
+    await browserWatch?.done;
+    await pusherSide?.close();
   }
-  if (recording && recording.connectedAtMs !== null) {
-    events.emit("phase", "decoding and measuring");
-    result.received = {
-      audioPackets: recording.audio.packets.length,
-      videoPackets: recording.video.packets.length,
-      joinTimeMs: recording.connectedAtMs - recording.startedAtMs,
-    };
-    result.probe = await measureRecording(recording, result.config.pattern);
+  await measureSlots(result, slots, options, events);
+  if (result.browser && result.probe) {
+    result.browser.comparison = compareWithNodeProbe(result.browser.settledOffsetMs, result.probe.content.senderOffsetMs, result.probe.content.arrivalOffsetMs);
   }
   result.meta.durationS = (performance.now() - startedMs) / 1000;
   return result;
+}
+
+// The pusher's pacing report of the first session (the only one for a single-session run). The
+// session is caught as soon as it starts; its report is asked for once the probes are done.
+function firstSessionPacing(target: EmbeddedTarget): () => Promise<PacingReport | null> {
+  const session = new Promise<TargetSession>((resolve) => {
+    if (target.sessions[0]) resolve(target.sessions[0]);
+    else target.once("session", resolve);
+  });
+  return () =>
+    Promise.race([
+      session.then((s) => (s.stop(), s.finished)),
+      new Promise<PacingReport | null>((resolve) => setTimeout(() => resolve(null), 2000)),
+    ]);
+}
+
+async function measureSlots(result: BenchResult, slots: readonly ProbeSlot[], options: BenchOptions, events: EventEmitter<BenchEvents>): Promise<void> {
+  const measured: Array<ProbeMeasurements | null> = [];
+  const firstStartMs = slots[0]?.recording?.startedAtMs ?? 0;
+  for (const slot of slots) {
+    const recording = slot.recording;
+    if (!recording || recording.connectedAtMs === null) {
+      measured.push(null);
+      continue;
+    }
+    events.emit("phase", slots.length > 1 ? `decoding and measuring session ${slot.index + 1}/${slots.length}` : "decoding and measuring");
+    measured.push(await measureRecording(recording, result.config.pattern, { content: options.content ?? "auto" }));
+  }
+  const sessions = slots.map((slot, i) => {
+    const recording = slot.recording;
+    const connected = recording && recording.connectedAtMs !== null;
+    return summarizeSession(
+      slot.index,
+      recording ? recording.startedAtMs - firstStartMs : slot.startOffsetMs,
+      {
+        sessionId: recording?.sessionId ?? null,
+        joinTimeMs: connected ? recording.connectedAtMs! - recording.startedAtMs : null,
+        received: { audioPackets: recording?.audio.packets.length ?? 0, videoPackets: recording?.video.packets.length ?? 0 },
+        error: slot.error ?? (connected ? null : "not connected"),
+      },
+      measured[i] ?? null,
+    );
+  });
+  const first = measured.findIndex((m) => m !== null);
+  if (first >= 0) {
+    const recording = slots[first]!.recording!;
+    result.probe = measured[first]!;
+    result.received = {
+      audioPackets: recording.audio.packets.length,
+      videoPackets: recording.video.packets.length,
+      joinTimeMs: recording.connectedAtMs! - recording.startedAtMs,
+      sessionId: recording.sessionId ?? null,
+    };
+    // An external stream's markers are only estimated up front; a stream without any expects none.
+    if (options.target && result.probe.markers.source === "none") result.expectedMarkers = 0;
+  }
+  if (slots.length > 0) {
+    result.sessions = sessions;
+    result.aggregate = aggregateSessions(sessions, result.config.sessions?.rampPerS ?? defaultRampPerS);
+  }
+}
+
+function emitProgress(events: EventEmitter<BenchEvents>, slots: readonly ProbeSlot[], durationS: number, sessions: number): void {
+  const live = slots.flatMap((s) => (s.recording && s.recording.connectedAtMs !== null ? [s.recording] : []));
+  if (live.length === 0) return;
+  events.emit("progress", {
+    elapsedS: Math.min(durationS, (performance.now() - live[0]!.connectedAtMs!) / 1000),
+    durationS,
+    audioPackets: live.reduce((sum, r) => sum + r.audio.packets.length, 0),
+    videoPackets: live.reduce((sum, r) => sum + r.video.packets.length, 0),
+    sessionsConnected: live.length,
+    sessions,
+  });
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (ms <= 0 || signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }

@@ -3,6 +3,8 @@ export { defaultPatternOptions, type PatternOptions } from "./pattern-options.js
 export { encodeTestPattern, type EncodedPattern } from "./test-pattern.js";
 export type { EncodedVideoFrame } from "./vp8-encode.js";
 export { placeBeepOnsetSample, toBeepFrequencyHz } from "./beep-tone.js";
+export { layOutCodeStrip, type CodeStripLayout } from "./frame-code.js";
 export { VideoMarkerReader, type VideoMarkerReading } from "./video-marker-reader.js";
 export { AudioOnsetDetector, type AudioOnset } from "./audio-onset-detector.js";
 export { opusLookaheadSamples } from "./opus-format.js";
+export { findFlashOnsets, type FlashReading } from "./flash-edges.js";

@@ -12,7 +12,7 @@ export interface VideoMarkerReading {
 // The receiver's half of the video marker: decodes VP8 with libvpx and reads the pattern back.
 export class VideoMarkerReader {
   private decoder: Promise<{ libav: LibAVInstance; ctx: number; pkt: number; frame: number }> | undefined;
-  private layout: { width: number; height: number; strip: CodeStripLayout } | undefined;
+  private layout: { width: number; height: number; strip: CodeStripLayout | null } | undefined;
 
   constructor(opts: { width?: number; height?: number } = {}) {
     if (opts.width !== undefined && opts.height !== undefined) {
@@ -56,19 +56,29 @@ export class VideoMarkerReader {
 
   private read(luma: Uint8Array, plane: { offset: number; stride: number }, width: number, height: number): VideoMarkerReading {
     if (this.layout?.width !== width || this.layout.height !== height) {
-      this.layout = { width, height, strip: layOutCodeStrip(width, height) };
+      this.layout = { width, height, strip: stripFor(width, height) };
     }
     const { strip } = this.layout;
+    // Without a strip (a picture from someone else's clip, too small for one) the whole picture is the flash area.
+    const flashRows = strip?.bandTop ?? height;
     let sum = 0;
-    for (let y = 0; y < strip.bandTop; y++) {
+    for (let y = 0; y < flashRows; y++) {
       const row = plane.offset + y * plane.stride;
       for (let x = 0; x < width; x++) sum += luma[row + x]!;
     }
-    const lumaMean = sum / (strip.bandTop * width);
+    const lumaMean = sum / (flashRows * width);
     return {
-      frameCode: readFrameCode(luma, plane.offset, plane.stride, strip),
+      frameCode: strip ? readFrameCode(luma, plane.offset, plane.stride, strip) : null,
       flash: lumaMean > (lumaBlack + lumaWhite) / 2,
       lumaMean,
     };
+  }
+}
+
+function stripFor(width: number, height: number): CodeStripLayout | null {
+  try {
+    return layOutCodeStrip(width, height);
+  } catch {
+    return null;
   }
 }

@@ -3,9 +3,11 @@ import {
   analyzeContinuity,
   classifyError,
   contentOffsets,
+  findSyncAnomalies,
   judgeOffset,
   pairMarkers,
   transportRelativeDelay,
+  type Anomaly,
   type ContinuityReport,
   type ContentOffsets,
   type ErrorClassification,
@@ -13,9 +15,10 @@ import {
   type OffsetJudgement,
   type ReceivedPacket,
   type TimedFrame,
+  type OffsetSeries,
   type TransportDelay,
 } from "../analysis/index.js";
-import { AudioOnsetDetector, VideoMarkerReader, type PatternOptions } from "../media/index.js";
+import { AudioOnsetDetector, VideoMarkerReader, findFlashOnsets, type PatternOptions } from "../media/index.js";
 import type { ProbeRecording, RecordedPacket, StreamRecording } from "./recording.js";
 import { assembleVp8Frames } from "./vp8-frames.js";
 
@@ -33,9 +36,25 @@ export interface ContentFrameCheck {
   skipped: number;
 }
 
+/**
+ * Which markers the content carried: avsync's indexed pattern (frame code + pitch-coded beeps),
+ * the common beep/flash clip (no index: each flash paired with the nearest beep within half a
+ * period), or none (content offsets not available; everything else still measured).
+ */
+export type MarkerSource = "indexed" | "flash-beep" | "none";
+
+/** What the probe should look for: `auto` tries the indexed pattern, then the beep/flash clip. */
+export type ContentMode = "auto" | MarkerSource;
+
+export interface MeasureOptions {
+  content?: ContentMode;
+}
+
 /** Everything a probe session measured; raw series are kept so every chart can be redrawn. */
 export interface ProbeMeasurements {
   markers: {
+    /** Which kind of markers were found; absent in results written before avsync read other clips. */
+    source?: MarkerSource;
     flashes: number;
     beeps: number;
     paired: number;
@@ -51,28 +70,35 @@ export interface ProbeMeasurements {
     audio: { count: number; ntpDriftPpm: number | null };
     video: { count: number; ntpDriftPpm: number | null };
   };
+  /** Named timing problems with their evidence (DESIGN §3 figures that need no markers). */
+  anomalies?: Anomaly[];
 }
 
 /**
  * Turns a raw recording into the measurements of DESIGN §3: markers found by decoding, placed on
  * the sender's clock through the Sender Reports and at arrival; transport delay; continuity.
  */
-export async function measureRecording(recording: ProbeRecording, pattern: PatternOptions): Promise<ProbeMeasurements> {
+export async function measureRecording(recording: ProbeRecording, pattern: PatternOptions, options: MeasureOptions = {}): Promise<ProbeMeasurements> {
+  const mode = options.content ?? "auto";
   const audioClock = new SenderClock(audioClockHz);
   const videoClock = new SenderClock(videoClockHz);
   const audioTs = extendTimestamps(recording.audio, audioClock);
   const videoTs = extendTimestamps(recording.video, videoClock);
 
-  const beeps = findBeeps(recording.audio.packets, audioTs, pattern);
-  const { flashes, timedFrames: videoFrames, content } = await findFlashes(recording.video.packets, videoTs, pattern);
-  const pairing = pairMarkers(flashes, beeps, { markerPeriodMs: pattern.markerPeriodS * 1000, loopMarkers: pattern.loopMarkers });
-  const offsets = contentOffsets(pairing.pairs, videoClock, audioClock);
-  const transport = transportRelativeDelay(
-    videoFrames,
-    recording.audio.packets.map((p) => ({ rtpTs: audioTs.get(p)!, arrivalMs: p.arrivalMs })),
-    videoClock,
-    audioClock,
-  );
+  const video = await scanVideo(recording.video.packets, videoTs, pattern, mode !== "none");
+  const indexed = mode === "indexed" || (mode === "auto" && video.codedShare >= 0.5);
+  let source: MarkerSource = mode === "none" ? "none" : indexed ? "indexed" : "flash-beep";
+  const flashes = source === "indexed" ? video.indexedFlashes : source === "flash-beep" ? video.flashOnsets : [];
+  const beeps = source === "none" ? [] : findBeeps(recording.audio.packets, audioTs, pattern, source === "indexed" ? pattern.loopMarkers : 1);
+  const pairing = pairMarkers(flashes, beeps, {
+    markerPeriodMs: pattern.markerPeriodS * 1000,
+    loopMarkers: source === "indexed" ? pattern.loopMarkers : 1,
+  });
+  // Speech after a pause reads as a beep and a bright scene cut as a flash; without a pair neither is a marker.
+  if (source === "flash-beep" && pairing.pairs.length === 0 && mode === "auto") source = "none";
+  const offsets = contentOffsets(source === "none" ? [] : pairing.pairs, videoClock, audioClock);
+  const audioFrames = recording.audio.packets.map((p) => ({ rtpTs: audioTs.get(p)!, arrivalMs: p.arrivalMs }));
+  const transport = transportRelativeDelay(video.timedFrames, audioFrames, videoClock, audioClock);
   const errorKind = classifyError({
     senderOffsetMs: offsets.senderOffsetMs,
     arrivalOffsetMs: offsets.arrivalOffsetMs,
@@ -83,13 +109,20 @@ export async function measureRecording(recording: ProbeRecording, pattern: Patte
     clockRateHz: videoClockHz,
     expectedStepTicks: videoClockHz / pattern.fps,
   });
+  const audioContinuity = analyzeContinuity(toReceived(recording.audio.packets), { kind: "audio", clockRateHz: audioClockHz, expectedStepTicks: audioStepTicks });
+  const anomalies = findSyncAnomalies({
+    audio: { continuity: audioContinuity, senderReports: audioClock.senderReports(), transitMs: transitSeries(audioFrames, audioClock) },
+    video: { continuity: videoContinuity, senderReports: videoClock.senderReports(), transitMs: transitSeries(video.timedFrames, videoClock) },
+    offset: offsetSeries(offsets, transport, source === "flash-beep" ? pattern.markerPeriodS * 1000 : null),
+  });
   return {
     markers: {
-      flashes: flashes.length,
-      beeps: beeps.length,
-      paired: pairing.pairs.length,
-      unpairedFlashes: pairing.unpairedFlashes,
-      unpairedBeeps: pairing.unpairedBeeps,
+      source,
+      flashes: source === "none" ? 0 : flashes.length,
+      beeps: source === "none" ? 0 : beeps.length,
+      paired: offsets.markers.length,
+      unpairedFlashes: source === "none" ? [] : pairing.unpairedFlashes,
+      unpairedBeeps: source === "none" ? [] : pairing.unpairedBeeps,
     },
     content: offsets,
     transport,
@@ -99,14 +132,48 @@ export async function measureRecording(recording: ProbeRecording, pattern: Patte
       arrival: judgeOffset(offsets.arrivalOffsetMs, "itu-detect"),
     },
     continuity: {
-      audio: analyzeContinuity(toReceived(recording.audio.packets), { kind: "audio", clockRateHz: audioClockHz, expectedStepTicks: audioStepTicks }),
-      video: { ...videoContinuity, content },
+      audio: audioContinuity,
+      video: { ...videoContinuity, content: video.content },
     },
     senderReports: {
       audio: { count: recording.audio.senderReports.length, ntpDriftPpm: audioClock.ntpDriftPpm() },
       video: { count: recording.video.senderReports.length, ntpDriftPpm: videoClock.ntpDriftPpm() },
     },
+    anomalies,
   };
+}
+
+// The series the drift and convergence checks read: the best method that has data. Un-indexed
+// markers pair with the nearest beep, so a drifting offset wraps by a period; unwrapped here it
+// shows its real trend.
+function offsetSeries(offsets: ContentOffsets, transport: TransportDelay, wrapPeriodMs: number | null): OffsetSeries | null {
+  const sender = offsets.markers.flatMap((m): [number, number][] => (m.senderOffsetMs === null ? [] : [[m.flashArrivalMs, m.senderOffsetMs]]));
+  if (sender.length >= 3) return { method: "content, sender clock", points: unwrapPeriod(sender, wrapPeriodMs), windowMs: null };
+  if (offsets.markers.length >= 3) {
+    const arrival = offsets.markers.map((m): [number, number] => [m.flashArrivalMs, m.arrivalOffsetMs]);
+    return { method: "content, at arrival", points: unwrapPeriod(arrival, wrapPeriodMs), windowMs: null };
+  }
+  if (transport.series.length >= 3) return { method: "transport relative delay", points: transport.series, windowMs: 1000 };
+  return null;
+}
+
+// Each reading is moved by whole periods to lie closest to the one before it.
+function unwrapPeriod(points: readonly [number, number][], periodMs: number | null): [number, number][] {
+  if (periodMs === null) return [...points];
+  const out: [number, number][] = [];
+  for (const [x, y] of points) {
+    const previous = out.at(-1)?.[1];
+    out.push([x, previous === undefined ? y : y + Math.round((previous - y) / periodMs) * periodMs]);
+  }
+  return out;
+}
+
+// Arrival minus SR-mapped capture per frame: only its spread means something (the clocks differ by a constant).
+function transitSeries(frames: readonly TimedFrame[], clock: SenderClock): [number, number][] {
+  return frames.flatMap((f): [number, number][] => {
+    const captureMs = clock.toSenderMs(f.rtpTs);
+    return captureMs === null ? [] : [[f.arrivalMs, f.arrivalMs - captureMs]];
+  });
 }
 
 function toReceived(packets: readonly RecordedPacket[]): ReceivedPacket[] {
@@ -125,9 +192,10 @@ function extendTimestamps(stream: StreamRecording, clock: SenderClock): Map<Reco
   return extended;
 }
 
-function findBeeps(packets: readonly RecordedPacket[], extendedTs: Map<RecordedPacket, number>, pattern: PatternOptions): MarkerEvent[] {
+function findBeeps(packets: readonly RecordedPacket[], extendedTs: Map<RecordedPacket, number>, pattern: PatternOptions, markerCodes: number): MarkerEvent[] {
   const unique = [...new Map(packets.map((p) => [p.seq, p])).values()].sort((a, b) => extendedTs.get(a)! - extendedTs.get(b)!);
-  const detector = new AudioOnsetDetector({ markerCodes: pattern.loopMarkers, beepMs: pattern.beepMs });
+  if (unique.length === 0) return [];
+  const detector = new AudioOnsetDetector({ markerCodes, beepMs: pattern.beepMs });
   const onsets = [];
   try {
     for (const packet of unique) onsets.push(...detector.push(packet.payload, extendedTs.get(packet)!));
@@ -143,25 +211,41 @@ function findBeeps(packets: readonly RecordedPacket[], extendedTs: Map<RecordedP
   });
 }
 
-async function findFlashes(
+interface VideoScan {
+  /** Flashes of the indexed pattern, named by their frame code. */
+  indexedFlashes: MarkerEvent[];
+  /** Flash onsets of an un-indexed clip, all marker code 0. */
+  flashOnsets: MarkerEvent[];
+  /** Share of decoded pictures that carried a valid frame code: how sure we are it is avsync's pattern. */
+  codedShare: number;
+  timedFrames: TimedFrame[];
+  content: ContentFrameCheck;
+}
+
+// Decodes every complete frame once and reads both kinds of markers from it.
+async function scanVideo(
   packets: readonly RecordedPacket[],
   extendedTs: Map<RecordedPacket, number>,
   pattern: PatternOptions,
-): Promise<{ flashes: MarkerEvent[]; timedFrames: TimedFrame[]; content: ContentFrameCheck }> {
+  decode: boolean,
+): Promise<VideoScan> {
   const extendedOf = new Map(packets.map((p) => [p.rtpTs, extendedTs.get(p)!]));
   const frames = assembleVp8Frames(packets)
     .map((frame) => ({ ...frame, extendedTs: extendedOf.get(frame.rtpTs)! }))
     .sort((a, b) => a.extendedTs - b.extendedTs);
+  const timedFrames = frames.map((frame) => ({ rtpTs: frame.extendedTs, arrivalMs: frame.completeArrivalMs }));
   const framesPerMarker = Math.round(pattern.markerPeriodS * pattern.fps);
   const reader = new VideoMarkerReader({ width: pattern.width, height: pattern.height });
-  const flashes: MarkerEvent[] = [];
+  const indexedFlashes: MarkerEvent[] = [];
+  const pictures: Array<MarkerEvent & { flash: boolean }> = [];
   const content: ContentFrameCheck = { decoded: 0, unreadable: 0, repeated: 0, skipped: 0 };
   const loopFrames = framesPerMarker * pattern.loopMarkers;
   let previousCode: number | null = null;
   try {
-    for (const frame of frames) {
+    for (const frame of decode ? frames : []) {
       if (!frame.complete) continue;
       const reading = await reader.decode(frame.data);
+      if (reading) pictures.push({ markerCode: 0, rtpTs: frame.extendedTs, arrivalMs: frame.completeArrivalMs, flash: reading.flash });
       if (!reading || reading.frameCode === null) {
         content.unreadable++;
         continue;
@@ -174,14 +258,14 @@ async function findFlashes(
       }
       previousCode = reading.frameCode;
       if (reading.flash && reading.frameCode % framesPerMarker === 0) {
-        flashes.push({ markerCode: reading.frameCode / framesPerMarker, rtpTs: frame.extendedTs, arrivalMs: frame.completeArrivalMs });
+        indexedFlashes.push({ markerCode: reading.frameCode / framesPerMarker, rtpTs: frame.extendedTs, arrivalMs: frame.completeArrivalMs });
       }
     }
   } finally {
     await reader.close();
   }
-  const timedFrames = frames.map((frame) => ({ rtpTs: frame.extendedTs, arrivalMs: frame.completeArrivalMs }));
-  return { flashes, timedFrames, content };
+  const flashOnsets = findFlashOnsets(pictures).map(({ markerCode, rtpTs, arrivalMs }) => ({ markerCode, rtpTs, arrivalMs }));
+  return { indexedFlashes, flashOnsets, codedShare: pictures.length ? content.decoded / pictures.length : 0, timedFrames, content };
 }
 
 function lastAtOrBefore<T>(sorted: readonly T[], key: (item: T) => number, value: number): T | undefined {

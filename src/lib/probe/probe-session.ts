@@ -6,7 +6,7 @@ import type { SessionDescription } from "../signaling/index.js";
 import type { ProbeRecording, StreamRecording } from "./recording.js";
 
 /** How the probe reaches a target: send our offer, get its answer, and later hang up. */
-export type Negotiate = (offer: SessionDescription) => Promise<{ answer: SessionDescription; close: () => void }>;
+export type Negotiate = (offer: SessionDescription) => Promise<{ answer: SessionDescription; close: () => void; sessionId?: string | null }>;
 
 export interface ProbeOptions {
   negotiate: Negotiate;
@@ -31,6 +31,7 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
     startedAtMs: performance.now(),
     connectedAtMs: null,
     endedAtMs: null,
+    sessionId: null,
     audio: emptyStream(),
     video: emptyStream(),
   };
@@ -67,6 +68,7 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
     await pc.setLocalDescription(await pc.createOffer());
     const negotiated = await options.negotiate({ type: "offer", sdp: pc.localDescription!.sdp });
     hangUp = negotiated.close;
+    recording.sessionId = negotiated.sessionId ?? null;
     await pc.setRemoteDescription(negotiated.answer);
     await waitConnected(pc, options.connectTimeoutMs ?? 10_000);
     recording.connectedAtMs = performance.now();

@@ -26,6 +26,8 @@ export interface ProbeRecording {
   startedAtMs: number;
   connectedAtMs: number | null;
   endedAtMs: number | null;
+  /** The server's name for the session (`sessionid` in a JSON answer, the WHEP resource URL), if it gave one. */
+  sessionId?: string | null;
   audio: StreamRecording;
   video: StreamRecording;
 }

@@ -194,6 +194,7 @@ function benchCharts(result: BenchResult): ChartSpec[] {
       } as ChartConfiguration,
     });
   }
+  if (result.browser) charts.push(browserVsNodeChart(result));
   const pacing = result.pacing;
   if (pacing) {
     const values = { audio: pacing.audio.latenessMs.map(([, ms]) => ms), video: pacing.video.latenessMs.map(([, ms]) => ms) };
@@ -222,6 +223,32 @@ function benchCharts(result: BenchResult): ChartSpec[] {
     });
   }
   return charts;
+}
+
+// What the viewer saw (headless Chromium) beside what the network delivered (node probe), marker by
+// marker; the gap between them is what the browser's playout did (docs/browser-probe.md).
+function browserVsNodeChart(result: BenchResult): ChartSpec {
+  const browser = result.browser!;
+  const nodeMarkers = result.probe?.content.markers ?? [];
+  const byIndex = (values: Array<[number, number | null]>): Point[] => values.flatMap(([x, y]) => (y === null ? [] : [{ x, y: round(y, 3) }]));
+  const explanation = browser.comparison?.explanation ?? "Run with --probe node,browser to compare with the node probe.";
+  return {
+    id: "browser-vs-node-per-marker",
+    title: "Rendered in Chromium vs. delivered to the node probe, per marker",
+    caption: `Each marker's offset as headless Chromium rendered it (flash shown − beep heard) and as the node probe read it on the sender clock and at arrival. ${explanation}`,
+    config: {
+      type: "line",
+      data: {
+        datasets: [
+          scatter("browser: rendered", byIndex(browser.markers.series.map((m) => [m.markerIndex, m.renderedOffsetMs])), colors.bad),
+          scatter("browser: Web Audio copy", byIndex(browser.markers.series.map((m) => [m.markerIndex, m.webAudioOffsetMs])), colors.video),
+          scatter("node: sender clock (SR)", byIndex(nodeMarkers.map((m, i) => [i, m.senderOffsetMs])), colors.sender),
+          scatter("node: at arrival", byIndex(nodeMarkers.map((m, i) => [i, m.arrivalOffsetMs])), colors.arrival),
+        ],
+      },
+      options: baseOptions("marker (order in the run)", "offset video − audio (ms), + = audio leads"),
+    } as ChartConfiguration,
+  };
 }
 
 function twStormCharts(result: TwStormResult): ChartSpec[] {

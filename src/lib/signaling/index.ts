@@ -1,3 +1,13 @@
 export { negotiateOverWebSocket } from "./ws-json-client.js";
+export { negotiateOverHttpOffer, negotiateOverWhxp } from "./http-signaling.js";
+export { negotiatorFor } from "./negotiate-target.js";
+export { parseTargetUrl, type SignalingTarget } from "./target-url.js";
+export {
+  defaultSignalingOptions,
+  parseHeaderFlags,
+  parseOfferFieldFlags,
+  type NegotiatedSession,
+  type SignalingOptions,
+} from "./signaling-options.js";
 export { parseSignalingMessage } from "./session-description.js";
 export type { SessionDescription } from "./session-description.js";

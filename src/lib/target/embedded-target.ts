@@ -7,6 +7,7 @@ import { encodeTestPattern, type PatternOptions } from "../media/index.js";
 import { PusherSession, type Injections, type PusherMode, type PacingReport } from "../pusher/index.js";
 import { createLoopbackPeer, senderOutput, waitConnected } from "../rtc/index.js";
 import { parseSignalingMessage } from "../signaling/index.js";
+import { serveViewerPage } from "./viewer-route.js";
 
 export interface EmbeddedTargetOptions {
   host?: string;
@@ -50,10 +51,18 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions): Promi
   // encoder that drops a frame encodes the next one against the last it sent, and so does this.
   const allKeyframes = options.mode === "seed" || options.injections.dropVideoFrames.size > 0;
   const pattern = await encodeTestPattern({ ...options.pattern, allKeyframes });
-  const http: Server = createServer((_req, res) => {
-    res.writeHead(404, { "content-type": "text/plain" });
-    res.end(`avsync embedded target: signaling is a WebSocket at ${path}\n`);
-  });
+  const http: Server = createServer(
+    serveViewerPage({
+      wsPath: path,
+      pattern: pattern.options,
+      pusher: options.mode,
+      injections: {
+        contentOffsetMs: pattern.options.contentOffsetMs,
+        scheduleOffsetMs: options.injections.scheduleOffsetMs,
+        timestampOffsetMs: options.injections.timestampOffsetMs,
+      },
+    }),
+  );
   const wss = new WebSocketServer({ server: http, path });
   // ws re-emits the HTTP server's errors; the listen error is reported below, once.
   wss.on("error", () => undefined);
@@ -85,6 +94,9 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions): Promi
           if (transceiver.kind !== "audio" && transceiver.kind !== "video") continue;
           transceiver.setDirection("sendonly");
           await transceiver.sender.replaceTrack(new MediaStreamTrack({ kind: transceiver.kind }));
+          // One media stream (a=msid) for both tracks: browsers lip-sync only tracks of one stream,
+          // and without it Chromium plays audio and video each on its own (docs/browser-probe.md).
+          transceiver.sender.streamId = "avsync";
           outputs[transceiver.kind] = senderOutput(transceiver.sender);
         }
         if (!outputs.audio || !outputs.video) throw new Error("the offer must ask for one audio and one video stream");

@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import { Worker } from "node:worker_threads";
 import type { PacingReport } from "../pusher/index.js";
 import type { EmbeddedTarget, EmbeddedTargetOptions, TargetSession } from "./embedded-target.js";
+import type { WhipPublishOptions } from "./whip-publisher.js";
 import type { TargetWorkerCommand, TargetWorkerEvent } from "./target-thread-messages.js";
 
 const fromSource = import.meta.url.endsWith(".ts");
@@ -17,8 +18,9 @@ function createWorker(workerData: unknown): Worker {
 /**
  * Starts the embedded target in a worker thread of its own and returns the same interface as
  * the in-process one: a pusher must not share its event loop with the probe that measures it.
+ * With `publishUrl` the thread publishes to a relay with WHIP instead of serving viewers.
  */
-export async function startEmbeddedTargetThread(options: EmbeddedTargetOptions): Promise<EmbeddedTarget> {
+export async function startEmbeddedTargetThread(options: EmbeddedTargetOptions | WhipPublishOptions): Promise<EmbeddedTarget> {
   const worker = createWorker(options);
   const send = (command: TargetWorkerCommand): void => worker.postMessage(command);
   const events = new EventEmitter<{ session: [TargetSession]; sessionError: [Error] }>();

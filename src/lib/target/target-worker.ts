@@ -2,13 +2,15 @@
 // probe's work in the main thread (SRTP, recording, decoding) never delays a scheduled frame.
 import { parentPort, workerData } from "node:worker_threads";
 import { startEmbeddedTarget, type EmbeddedTargetOptions, type TargetSession } from "./embedded-target.js";
+import { startWhipPublisher, type WhipPublishOptions } from "./whip-publisher.js";
 import type { TargetWorkerEvent, TargetWorkerCommand } from "./target-thread-messages.js";
 
 const port = parentPort!;
 const post = (event: TargetWorkerEvent): void => port.postMessage(event);
 
 try {
-  const target = await startEmbeddedTarget(workerData as EmbeddedTargetOptions);
+  const options = workerData as EmbeddedTargetOptions | WhipPublishOptions;
+  const target = await ("publishUrl" in options ? startWhipPublisher(options) : startEmbeddedTarget(options));
   const sessions = new Map<number, TargetSession>();
   target.on("session", (session) => {
     sessions.set(session.id, session);

@@ -1,0 +1,77 @@
+import { Flags } from "@oclif/core";
+import type { ContentMode } from "../probe/index.js";
+import { parseHeaderFlags, parseOfferFieldFlags, parseTargetUrl, type SignalingOptions, type SignalingTarget } from "../signaling/index.js";
+import { parseNumberFlag } from "./parse-values.js";
+
+// Flags that point `bench` at someone else's server instead of the embedded target (docs/targets.md).
+export const targetFlags = {
+  target: Flags.string({
+    description:
+      "Probe an external server that pushes A/V to its clients instead of starting the embedded target. The scheme names the signaling: ws://host:port/path (WebSocket JSON), http://host:port/offer (POST {sdp,type} JSON), whep+http://host:port/path (WHEP).",
+  }),
+  push: Flags.string({
+    dependsOn: ["target"],
+    description:
+      "Publish avsync's test pattern with WHIP to this relay endpoint (http:// or whip+http://) and subscribe to it through --target (WHEP), so a media server in the path is measured end to end.",
+  }),
+  header: Flags.string({
+    multiple: true,
+    description: "A header sent with every signaling request, as `Name: value` (repeatable), e.g. `Authorization: Bearer …`.",
+  }),
+  "offer-field": Flags.string({
+    multiple: true,
+    description: "An extra field in the JSON offer, as `key=value` (repeatable); values that read as JSON (numbers, true) are sent as such.",
+  }),
+  sessions: Flags.integer({ default: 1, min: 1, max: 200, description: "Probe sessions to open against the target, each measured on its own." }),
+  ramp: Flags.string({ default: "10", description: "Sessions started per second, e.g. `5` or `5/s`." }),
+  "signaling-timeout": Flags.string({ default: "10", description: "Seconds to wait for the target's answer and for the connection to come up." }),
+  content: Flags.option({
+    options: ["auto", "indexed", "flash-beep", "none"] as const,
+    default: "auto" as const,
+    description:
+      "Which markers to look for in the received media: avsync's indexed pattern, the common beep/flash sync clip (one white flash and one tone burst per --marker-period, no index), none, or auto (indexed, else beep/flash).",
+  })(),
+};
+
+/** What the target flags ask of runBench. */
+export interface TargetConfig {
+  target?: SignalingTarget;
+  push?: SignalingTarget;
+  signaling: Pick<SignalingOptions, "headers" | "offerFields">;
+  signalingTimeoutMs: number;
+  sessions: number;
+  rampPerS: number;
+  content: ContentMode;
+}
+
+/** Turns the target flags into validated options, quoting any bad value back. */
+export function targetConfigFromFlags(flags: {
+  target?: string;
+  push?: string;
+  header?: string[];
+  "offer-field"?: string[];
+  sessions: number;
+  ramp: string;
+  "signaling-timeout": string;
+  content: ContentMode;
+}): TargetConfig {
+  const target = flags.target === undefined ? undefined : parseTargetUrl(flags.target, "target");
+  if (target?.kind === "whip") throw new Error(`Expected \`--target\` to be where avsync receives (ws://, http://…/offer, whep+http://), got the WHIP URL \`${flags.target}\`; publish with --push.`);
+  let push: SignalingTarget | undefined;
+  if (flags.push !== undefined) {
+    const parsed = parseTargetUrl(flags.push, "push");
+    if (parsed.kind !== "whip" && parsed.kind !== "http-offer") throw new Error(`Expected \`--push\` to be a WHIP endpoint (http(s):// or whip+http(s)://), got \`${flags.push}\`.`);
+    if (target?.kind !== "whep") throw new Error(`Expected \`--target\` to be a WHEP endpoint (whep+http://…) when publishing with --push, got \`${flags.target}\`.`);
+    push = { kind: "whip", url: parsed.url };
+  }
+  const ramp = flags.ramp.trim().replace(/\/s$/, "");
+  return {
+    target,
+    push,
+    signaling: { headers: parseHeaderFlags(flags.header ?? []), offerFields: parseOfferFieldFlags(flags["offer-field"] ?? []) },
+    signalingTimeoutMs: parseNumberFlag(flags["signaling-timeout"], "signaling-timeout", { min: 0.1, max: 300 }) * 1000,
+    sessions: flags.sessions,
+    rampPerS: parseNumberFlag(ramp, "ramp", { min: 0.01, max: 1000 }),
+    content: flags.content,
+  };
+}

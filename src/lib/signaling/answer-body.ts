@@ -1,0 +1,55 @@
+import type { NegotiatedSession } from "./signaling-options.js";
+
+/** The server answered, but with an error of its own (an HTTP-200 `{"code":-1,"msg":…}` body): its message is the news. */
+export class SignalingRefusal extends Error {}
+
+/**
+ * Reads a JSON answer as digital-human servers send it: `{"type":"answer","sdp",…,"sessionid"}`.
+ * Many report failure as HTTP 200 with `{"code":-1,"msg":…}` or `{"error":…}`: that becomes an
+ * error quoting the server's message, never a confusing "no SDP".
+ */
+export function readJsonAnswer(raw: string): { answer: NegotiatedSession["answer"]; sessionId: string | null } {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    throw new Error(`expected a JSON answer, got \`${snippet(raw)}\``);
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new Error(`expected a JSON object, got \`${snippet(raw)}\``);
+  const message = body as Record<string, unknown>;
+  const serverMessage = message.msg ?? message.message ?? message.error ?? message.detail;
+  const failed = ("code" in message && message.code !== 0 && message.code !== 200 && message.code !== "0") || (message.error !== undefined && message.error !== null && message.error !== false);
+  if (typeof message.sdp !== "string" && (failed || serverMessage !== undefined)) {
+    const code = "code" in message ? ` (code ${JSON.stringify(message.code)})` : "";
+    throw new SignalingRefusal(`refused the offer${code}: ${typeof serverMessage === "string" ? serverMessage : JSON.stringify(serverMessage ?? null)}`);
+  }
+  if (message.type !== undefined && message.type !== "answer") throw new Error(`expected a message of type "answer", got type \`${String(message.type)}\``);
+  return { answer: { type: "answer", sdp: checkSdp(message.sdp) }, sessionId: readSessionId(message) };
+}
+
+/** An SDP answer must at least start like one; anything else (an HTML error page, JSON) is quoted back. */
+export function checkSdp(sdp: unknown): string {
+  if (typeof sdp !== "string" || !sdp.startsWith("v=0")) throw new Error(`expected an SDP answer starting with "v=0", got \`${snippet(String(sdp))}\``);
+  return sdp;
+}
+
+function readSessionId(message: Record<string, unknown>): string | null {
+  for (const key of ["sessionid", "session_id", "sessionId", "id"]) {
+    const value = message[key];
+    if (typeof value === "string" || typeof value === "number") return String(value);
+  }
+  return null;
+}
+
+/** The start of a server's reply, on one line, for quoting in an error. */
+export function snippet(text: string, max = 80): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+
+/** One sentence naming the URL and what was wrong with its answer, or the server's own message when it refused. */
+export function unusableAnswer(url: string, error: unknown): Error {
+  const detail = (error as Error).message;
+  if (error instanceof SignalingRefusal) return new Error(`Target at ${url} ${detail}.`, { cause: error });
+  return new Error(`Target at ${url} sent an unusable answer: ${detail}.`, { cause: error });
+}

@@ -1,0 +1,51 @@
+/** What a server may need besides the offer: a token in a header, an avatar id in the request body. */
+export interface SignalingOptions {
+  timeoutMs: number;
+  /** Sent with the signaling request (HTTP) or the WebSocket handshake. */
+  headers: Record<string, string>;
+  /** Added to the JSON offer (POST /offer and WebSocket JSON); WHEP/WHIP bodies are plain SDP and carry none. */
+  offerFields: Record<string, unknown>;
+}
+
+/** The answer plus what the server said about the session and how to end it. */
+export interface NegotiatedSession {
+  answer: { type: "answer"; sdp: string };
+  /** The server's name for this session (`sessionid` in the answer, or the WHEP resource URL); null when it gave none. */
+  sessionId: string | null;
+  /** Ends the session on the server: closes the WebSocket, or DELETEs the WHEP/WHIP resource. */
+  close: () => void;
+}
+
+export const defaultSignalingOptions: SignalingOptions = { timeoutMs: 10_000, headers: {}, offerFields: {} };
+
+/** Parses repeated `name: value` / `name=value` flags into a header map, quoting a malformed one back. */
+export function parseHeaderFlags(values: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const value of values) {
+    const match = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+)\s*[:=]\s*(.*)$/.exec(value);
+    if (!match) throw new Error(`Expected \`--header\` as \`Name: value\`, got \`${value}\`.`);
+    headers[match[1]!] = match[2]!;
+  }
+  return headers;
+}
+
+/**
+ * Parses repeated `key=value` flags into extra offer fields. A value that reads as JSON (a number,
+ * true/false, null, an object) is sent as such, anything else as a string: `avatar_id=3` sends 3.
+ */
+export function parseOfferFieldFlags(values: readonly string[]): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const value of values) {
+    const eq = value.indexOf("=");
+    if (eq <= 0) throw new Error(`Expected \`--offer-field\` as \`key=value\`, got \`${value}\`.`);
+    const key = value.slice(0, eq);
+    if (key === "sdp" || key === "type") throw new Error(`\`--offer-field\` cannot replace the offer's own \`${key}\`, got \`${value}\`.`);
+    const raw = value.slice(eq + 1);
+    try {
+      fields[key] = raw.trim() === "" ? raw : JSON.parse(raw);
+    } catch {
+      fields[key] = raw;
+    }
+  }
+  return fields;
+}

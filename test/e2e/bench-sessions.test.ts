@@ -1,0 +1,33 @@
+// Many viewers of one embedded target: every session is measured, none is lost, and the result
+// carries per-session figures and their aggregate.
+import { strict as assert } from "node:assert";
+import { describe, test } from "node:test";
+import { runBench } from "../../src/lib/bench/index.js";
+import { noInjections } from "../../src/lib/pusher/index.js";
+
+describe("--sessions against the embedded target", () => {
+  test("20 sessions at 10/s: all measured, aggregate reported, no session lost", async () => {
+    const result = await runBench({ durationS: 3, mode: "paced", pattern: {}, injections: noInjections, flags: {}, sessions: 20, rampPerS: 10 });
+    assert.equal(result.complete, true, result.incompleteReason ?? "");
+    const { sessions, aggregate } = result;
+    assert.equal(sessions!.length, 20);
+    assert.deepEqual(sessions!.map((s) => s.index), [...Array(20).keys()]);
+    assert.deepEqual(
+      { requested: aggregate!.requested, connected: aggregate!.connected, measured: aggregate!.measured, failed: aggregate!.failed },
+      { requested: 20, connected: 20, measured: 20, failed: 0 },
+    );
+    for (const s of sessions!) {
+      assert.equal(s.complete, true, `session ${s.index}: ${s.error}`);
+      assert.ok(s.received.audioPackets > 100 && s.received.videoPackets > 60, `session ${s.index} received ${JSON.stringify(s.received)}`);
+      assert.ok(s.markers.paired >= result.expectedMarkers - 1, `session ${s.index} paired ${s.markers.paired}`);
+      assert.ok(Math.abs(s.senderOffsetMs!.p50!) <= 1, `session ${s.index} offset ${s.senderOffsetMs!.p50}`);
+    }
+    // The ramp: session i starts about i/10 s after the first.
+    assert.ok(Math.abs(sessions![19]!.startOffsetMs - 1900) < 300, `last start ${sessions![19]!.startOffsetMs}`);
+    assert.equal(aggregate!.senderOffsetP50Ms.count, 20);
+    assert.equal(aggregate!.joinTimeMs.count, 20);
+    assert.ok(aggregate!.worstSession && aggregate!.worstSession.method === "content, sender clock");
+    assert.equal(aggregate!.lostPackets.audio + aggregate!.lostPackets.video, 0);
+    assert.deepEqual(result.probe!.content.senderOffsetMs, sessions![0]!.senderOffsetMs, "probe is the first session");
+  });
+});

@@ -1,0 +1,68 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+// Debian's interpreter: the `python3` first on PATH here is a separate build that does not see
+// Debian's python3-aiortc (NOTES.md).
+const python = "/usr/bin/python3";
+const script = fileURLToPath(new URL("../../fixtures/aiortc/sync_server.py", import.meta.url));
+
+/** Why the aiortc interop tests cannot run here, or null when they can: they skip with this reason. */
+export function aiortcMissing(): string | null {
+  const probe = spawnSync(python, ["-c", "import aiortc, aiohttp, numpy, av"], { encoding: "utf8", timeout: 20_000 });
+  if (probe.error) return `${python} is not available (${(probe.error as NodeJS.ErrnoException).code}); install Debian's python3-aiortc python3-aiohttp python3-numpy (scripts/setup.sh --test)`;
+  if (probe.status !== 0) return `${python} lacks aiortc/aiohttp/numpy (${probe.stderr.trim().split("\n").at(-1)}); install python3-aiortc python3-aiohttp python3-numpy (scripts/setup.sh --test)`;
+  return null;
+}
+
+/** A running aiortc sync server on 127.0.0.1; `stop()` ends its whole process group. */
+export interface AiortcServer {
+  port: number;
+  base: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts fixtures/aiortc/sync_server.py with the given flags and waits for its `{"port":N}` line. */
+export async function startAiortcServer(args: string[] = []): Promise<AiortcServer> {
+  const child: ChildProcess = spawn(python, [script, ...args], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr!.on("data", (d) => (stderr += d.toString()));
+  const stop = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }, 3000);
+      child.once("exit", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      try {
+        process.kill(-child.pid!, "SIGTERM");
+      } catch {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`aiortc server did not start within 15 s: ${stderr}`)), 15_000);
+      child.stdout!.once("data", (data) => {
+        clearTimeout(timer);
+        resolve((JSON.parse(data.toString()) as { port: number }).port);
+      });
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`aiortc server exited (${code}) before listening: ${stderr}`));
+      });
+    });
+    return { port, base: `127.0.0.1:${port}`, pid: child.pid!, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,121 @@
+// POST /offer JSON and WHEP/WHIP clients against tiny local servers: what goes on the wire, what
+// comes back, and the session id each flavour yields.
+import { strict as assert } from "node:assert";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { after, before, describe, test } from "node:test";
+import {
+  defaultSignalingOptions,
+  negotiateOverHttpOffer,
+  negotiateOverWebSocket,
+  negotiateOverWhxp,
+  parseHeaderFlags,
+  parseOfferFieldFlags,
+  parseTargetUrl,
+} from "../../../src/lib/signaling/index.js";
+import { WebSocketServer } from "ws";
+
+const offer = { type: "offer" as const, sdp: "v=0\r\noffer" };
+const requests: Array<{ method: string; url: string; headers: IncomingMessage["headers"]; body: string }> = [];
+let server: Server;
+let base = "";
+
+function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
+  requests.push({ method: req.method!, url: req.url!, headers: req.headers, body });
+  if (req.url === "/offer") {
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ type: "answer", sdp: "v=0\r\nanswer", sessionid: 42 }));
+  } else if (req.url === "/whep" && req.method === "POST") {
+    res.writeHead(201, { "content-type": "application/sdp", location: "/whep/resource/7" }).end("v=0\r\nwhep-answer");
+  } else if (req.url === "/whep/resource/7" && req.method === "DELETE") {
+    res.writeHead(200).end();
+  } else if (req.url === "/refuse") {
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ code: -1, msg: "no such avatar" }));
+  } else {
+    res.writeHead(404).end("missing");
+  }
+}
+
+before(async () => {
+  server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (d) => (body += d));
+    req.on("end", () => handle(req, res, body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+});
+after(() => server.close());
+
+const options = { ...defaultSignalingOptions, timeoutMs: 2000, headers: { authorization: "Bearer t0k" }, offerFields: { avatar_id: 3 } };
+
+describe("POST /offer JSON", () => {
+  test("sends {sdp,type} plus the extra fields and headers; returns the answer and its sessionid", async () => {
+    const negotiated = await negotiateOverHttpOffer(`${base}/offer`, offer, options);
+    assert.equal(negotiated.answer.sdp, "v=0\r\nanswer");
+    assert.equal(negotiated.sessionId, "42");
+    const sent = requests.at(-1)!;
+    assert.deepEqual(JSON.parse(sent.body), { avatar_id: 3, sdp: offer.sdp, type: "offer" });
+    assert.equal(sent.headers["content-type"], "application/json");
+    assert.equal(sent.headers.authorization, "Bearer t0k");
+  });
+  test("an HTTP-200 error body becomes the server's own message", async () => {
+    await assert.rejects(negotiateOverHttpOffer(`${base}/refuse`, offer, options), /^Error: Target at http:\/\/127\.0\.0\.1:\d+\/refuse refused the offer \(code -1\): no such avatar\.$/);
+  });
+});
+
+describe("WHEP / WHIP", () => {
+  test("POSTs application/sdp, reads 201 + Location, DELETEs the resource on close", async () => {
+    const negotiated = await negotiateOverWhxp(`${base}/whep`, offer, options, "WHEP");
+    assert.equal(negotiated.answer.sdp, "v=0\r\nwhep-answer");
+    assert.equal(negotiated.sessionId, `${base}/whep/resource/7`);
+    const sent = requests.at(-1)!;
+    assert.equal(sent.headers["content-type"], "application/sdp");
+    assert.equal(sent.body, offer.sdp);
+    assert.equal(sent.headers.authorization, "Bearer t0k");
+    negotiated.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual({ method: requests.at(-1)!.method, url: requests.at(-1)!.url }, { method: "DELETE", url: "/whep/resource/7" });
+  });
+  test("a 404 names the URL and hints at the path", async () => {
+    await assert.rejects(negotiateOverWhxp(`${base}/nope`, offer, options, "WHIP"), /Target at http:\/\/127\.0\.0\.1:\d+\/nope answered HTTP 404 Not Found: missing\. Is the path right\?/);
+  });
+});
+
+describe("WebSocket JSON", () => {
+  test("extra fields ride along with the offer; greetings before the answer are skipped; sessionid kept", async () => {
+    const received: unknown[] = [];
+    const wss = await new Promise<WebSocketServer>((resolve) => {
+      const s: WebSocketServer = new WebSocketServer({ host: "127.0.0.1", port: 0 }, () => resolve(s));
+    });
+    wss.on("connection", (socket, req) => {
+      socket.on("message", (data) => {
+        received.push({ message: JSON.parse(data.toString()), auth: req.headers.authorization });
+        socket.send(JSON.stringify({ type: "welcome" }));
+        socket.send(JSON.stringify({ type: "answer", sdp: "v=0\r\nws", session_id: "abc" }));
+      });
+    });
+    try {
+      const negotiated = await negotiateOverWebSocket(`ws://127.0.0.1:${(wss.address() as { port: number }).port}/`, offer, options);
+      assert.equal(negotiated.sessionId, "abc");
+      assert.deepEqual(received, [{ message: { avatar_id: 3, type: "offer", sdp: offer.sdp }, auth: "Bearer t0k" }]);
+      negotiated.close();
+    } finally {
+      wss.close();
+    }
+  });
+});
+
+describe("flag parsing", () => {
+  test("--target schemes name the signaling", () => {
+    assert.deepEqual(parseTargetUrl("ws://h:1/ws", "target"), { kind: "ws-json", url: "ws://h:1/ws" });
+    assert.deepEqual(parseTargetUrl("https://h/offer", "target"), { kind: "http-offer", url: "https://h/offer" });
+    assert.deepEqual(parseTargetUrl("whep+http://h:8889/live/whep", "target"), { kind: "whep", url: "http://h:8889/live/whep" });
+    assert.deepEqual(parseTargetUrl("whip+https://h/whip", "push"), { kind: "whip", url: "https://h/whip" });
+    assert.throws(() => parseTargetUrl("nonsense", "target"), /Expected `--target` to be a URL .* got `nonsense`/);
+  });
+  test("--header and --offer-field", () => {
+    assert.deepEqual(parseHeaderFlags(["Authorization: Bearer x", "X-Avatar=3"]), { Authorization: "Bearer x", "X-Avatar": "3" });
+    assert.throws(() => parseHeaderFlags(["no separator"]), /Expected `--header` as `Name: value`, got `no separator`/);
+    assert.deepEqual(parseOfferFieldFlags(["avatar_id=3", "name=anna", "live=true", "empty="]), { avatar_id: 3, name: "anna", live: true, empty: "" });
+    assert.throws(() => parseOfferFieldFlags(["sdp=x"]), /cannot replace the offer's own `sdp`/);
+  });
+});
