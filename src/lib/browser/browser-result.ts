@@ -1,0 +1,159 @@
+import { summarize, type Summary } from "../analysis/index.js";
+import type { BrowserComparison } from "./bench-browser.js";
+
+/** One marker as the viewer experienced it; times are on the page's performance.now() clock. */
+export interface BrowserMarker {
+  /** Order of the marker in the run (0 = the first paired one), to line up with the node probe's markers. */
+  markerIndex: number;
+  markerCode: number;
+  /** requestVideoFrameCallback's expectedDisplayTime of the first presented flash frame. */
+  flashDisplayMs: number;
+  flashPresentationMs: number;
+  flashRtpTimestamp: number | null;
+  flashCaptureTimeMs: number | null;
+  flashReceiveTimeMs: number | null;
+  /** When the beep's first sample left for the speakers (pull time + device playout delay). */
+  beepHeardMs: number;
+  /** When the audio device pulled the chunk holding the onset (MediaStreamTrackProcessor); null on the Web Audio clock. */
+  beepPullMs: number | null;
+  playoutDelayMs: number | null;
+  /** flashDisplayMs − beepHeardMs: the offset the viewer saw and heard (+ = audio leads). */
+  renderedOffsetMs: number;
+  /** The same flash against the beep as Web Audio's copy of the track heard it; null if it found none. */
+  webAudioOffsetMs: number | null;
+}
+
+/** One getStats() row (inbound-rtp or media-playout) with the numeric fields Chromium gave. */
+export type BrowserStatsSample = { tMs: number; type: string; kind: string } & Record<string, number | string | null>;
+
+/** What the browser probe measured: the rendered offsets per marker, and Chromium's own view each second. */
+export interface BrowserMeasurements {
+  browser: { executable: string; version: string; audioClock: "track-playout" | "web-audio" | null };
+  /** Page-clock times of the start, the connection and the first frame; null where it never happened. */
+  timesMs: { started: number | null; connected: number | null; firstFrame: number | null };
+  markers: {
+    flashes: number;
+    beeps: number;
+    paired: number;
+    unpairedFlashes: { markerCode: number; atMs: number }[];
+    unpairedBeeps: { markerCode: number; atMs: number }[];
+    series: BrowserMarker[];
+  };
+  /** Per-marker rendered offset (the primary reading). */
+  renderedOffsetMs: Summary;
+  /** The steady part: markers after the first two seconds, when Chromium's A/V sync has settled. */
+  settledOffsetMs: Summary;
+  webAudioOffsetMs: Summary;
+  /**
+   * Chromium's own sync state each second: estimatedPlayoutTimestamp(video) − (audio), the sender-clock
+   * (SR-mapped) time on screen minus the one in the speakers; positive = video shown ahead of the sound.
+   */
+  playoutLagMs: { summary: Summary; series: [number, number][] };
+  /** Per-second means from getStats deltas: [tMs, audio jitter buffer delay, its target, video jitter buffer delay, its target]. */
+  jitterBufferMs: { audio: Summary; audioTarget: Summary; video: Summary; videoTarget: Summary; series: [number, number | null, number | null, number | null, number | null][] };
+  frames: { presented: number; unreadable: number; repeated: number; skipped: number; compositorMissed: number; decoded: number | null; dropped: number | null };
+  audio: { concealedSamples: number | null; totalSamplesReceived: number | null; playoutDelayMs: number | null };
+  stats: BrowserStatsSample[];
+  error: string | null;
+  /** Set by bench when the node probe ran too: what the browser did with the stream. */
+  comparison?: BrowserComparison;
+}
+
+/** The raw state the viewer page keeps in `window.avsync`. */
+export interface ViewerPageState {
+  phase: string;
+  error: string | null;
+  startedAtMs: number | null;
+  connectedAtMs: number | null;
+  firstFrameAtMs: number | null;
+  audio: { clock: "track-playout" | "web-audio" | null } | null;
+  frames: { presented: number; unreadable: number; repeated: number; skipped: number; compositorMissed: number };
+  flashes: { markerCode: number; displayMs: number; paired: boolean }[];
+  beeps: { markerCode: number; heardMs: number; paired: boolean }[];
+  webAudioBeeps?: { markerCode: number; heardMs: number }[];
+  markers: Array<Omit<BrowserMarker, "markerIndex" | "renderedOffsetMs" | "webAudioOffsetMs"> & { offsetMs: number }>;
+  stats: BrowserStatsSample[];
+  playoutDelayMs: number | null;
+}
+
+// Chromium's A/V sync moves at most ~80 ms per second; markers in the first seconds show it converging.
+const settleMs = 2000;
+
+/** Turns the page's raw state into the browser part of a bench result. */
+export function measureViewerState(state: ViewerPageState, browser: BrowserMeasurements["browser"], markerPeriodMs: number): BrowserMeasurements {
+  const webAudio = state.webAudioBeeps ?? [];
+  const series: BrowserMarker[] = state.markers.map((m, markerIndex) => {
+    const twin = webAudio
+      .filter((b) => b.markerCode === m.markerCode && Math.abs(b.heardMs - m.beepHeardMs) < markerPeriodMs / 4)
+      .sort((a, b) => Math.abs(a.heardMs - m.beepHeardMs) - Math.abs(b.heardMs - m.beepHeardMs))[0];
+    const { offsetMs, ...rest } = m;
+    return { markerIndex, ...rest, renderedOffsetMs: offsetMs, webAudioOffsetMs: twin ? m.flashDisplayMs - twin.heardMs : null };
+  });
+  const rendered = series.map((m) => m.renderedOffsetMs);
+  const connected = state.connectedAtMs;
+  const settled = series.filter((m) => connected === null || m.flashDisplayMs - connected >= settleMs).map((m) => m.renderedOffsetMs);
+  const inbound = state.stats.filter((s) => s.type === "inbound-rtp");
+  const byTime = new Map<number, { audio?: BrowserStatsSample; video?: BrowserStatsSample }>();
+  for (const s of inbound) {
+    const row = byTime.get(s.tMs) ?? {};
+    if (s.kind === "audio" || s.kind === "video") row[s.kind] = s;
+    byTime.set(s.tMs, row);
+  }
+  const rows = [...byTime.entries()].sort(([a], [b]) => a - b);
+  const lag: [number, number][] = [];
+  const jitter: BrowserMeasurements["jitterBufferMs"]["series"] = [];
+  let previous: { audio?: BrowserStatsSample; video?: BrowserStatsSample } | undefined;
+  for (const [tMs, row] of rows) {
+    const ev = row.video?.estimatedPlayoutTimestamp;
+    const ea = row.audio?.estimatedPlayoutTimestamp;
+    if (typeof ev === "number" && typeof ea === "number") lag.push([tMs, ev - ea]);
+    if (previous) {
+      const delta = (kind: "audio" | "video", field: string): number | null => {
+        const now = row[kind];
+        const before = previous![kind];
+        const emitted = num(now?.jitterBufferEmittedCount) - num(before?.jitterBufferEmittedCount);
+        const value = num(now?.[field]) - num(before?.[field]);
+        return emitted > 0 && Number.isFinite(value) ? (value / emitted) * 1000 : null;
+      };
+      jitter.push([tMs, delta("audio", "jitterBufferDelay"), delta("audio", "jitterBufferTargetDelay"), delta("video", "jitterBufferDelay"), delta("video", "jitterBufferTargetDelay")]);
+    }
+    previous = row;
+  }
+  const column = (i: 1 | 2 | 3 | 4): number[] => jitter.flatMap((row) => (row[i] === null ? [] : [row[i] as number]));
+  const last = rows.at(-1)?.[1];
+  const unpaired = (events: { markerCode: number; paired: boolean }[], at: (e: never) => number) =>
+    events.filter((e) => !e.paired).map((e) => ({ markerCode: e.markerCode, atMs: at(e as never) }));
+  return {
+    browser,
+    timesMs: { started: state.startedAtMs, connected: state.connectedAtMs, firstFrame: state.firstFrameAtMs },
+    markers: {
+      flashes: state.flashes.length,
+      beeps: state.beeps.length,
+      paired: series.length,
+      unpairedFlashes: unpaired(state.flashes, (e: { displayMs: number }) => e.displayMs),
+      unpairedBeeps: unpaired(state.beeps, (e: { heardMs: number }) => e.heardMs),
+      series,
+    },
+    renderedOffsetMs: summarize(rendered),
+    settledOffsetMs: summarize(settled),
+    webAudioOffsetMs: summarize(series.flatMap((m) => (m.webAudioOffsetMs === null ? [] : [m.webAudioOffsetMs]))),
+    playoutLagMs: { summary: summarize(lag.map(([, ms]) => ms)), series: lag },
+    jitterBufferMs: { audio: summarize(column(1)), audioTarget: summarize(column(2)), video: summarize(column(3)), videoTarget: summarize(column(4)), series: jitter },
+    frames: {
+      ...state.frames,
+      decoded: typeof last?.video?.framesDecoded === "number" ? last.video.framesDecoded : null,
+      dropped: typeof last?.video?.framesDropped === "number" ? last.video.framesDropped : null,
+    },
+    audio: {
+      concealedSamples: typeof last?.audio?.concealedSamples === "number" ? last.audio.concealedSamples : null,
+      totalSamplesReceived: typeof last?.audio?.totalSamplesReceived === "number" ? last.audio.totalSamplesReceived : null,
+      playoutDelayMs: state.playoutDelayMs,
+    },
+    stats: state.stats,
+    error: state.error,
+  };
+}
+
+function num(value: unknown): number {
+  return typeof value === "number" ? value : Number.NaN;
+}

@@ -1,0 +1,20 @@
+import type { Summary } from "../analysis/index.js";
+import type { BrowserMeasurements } from "./browser-result.js";
+
+const ms = (value: number | null): string => (value === null ? "n/a" : `${value >= 0 ? "+" : ""}${value.toFixed(1)} ms`);
+const figures = (s: Summary): string => `median ${ms(s.p50)}, mean ${ms(s.mean)}, p5…p95 ${ms(s.p5)} … ${ms(s.p95)} (${s.count})`;
+
+/** The browser probe's few lines for the terminal: what the viewer saw and heard, and what Chromium did. */
+export function renderBrowserSummary(browser: BrowserMeasurements): string {
+  const lines = [
+    `Browser (${browser.browser.version}, audio clock ${browser.browser.audioClock ?? "n/a"}): ${browser.markers.paired} markers paired of ${browser.markers.flashes} flashes / ${browser.markers.beeps} beeps`,
+    `  rendered offset   ${figures(browser.renderedOffsetMs)}`,
+    `  settled (≥ 2 s)   ${figures(browser.settledOffsetMs)}`,
+    `  Chromium's lag    estimatedPlayoutTimestamp video − audio: ${figures(browser.playoutLagMs.summary)}`,
+    `  jitter buffers    audio ${ms(browser.jitterBufferMs.audio.p50)} (target ${ms(browser.jitterBufferMs.audioTarget.p50)}), video ${ms(browser.jitterBufferMs.video.p50)} (target ${ms(browser.jitterBufferMs.videoTarget.p50)})`,
+    `  frames            presented ${browser.frames.presented}, decoded ${browser.frames.decoded ?? "n/a"}, dropped ${browser.frames.dropped ?? "n/a"}, content frames skipped ${browser.frames.skipped}; concealed audio samples ${browser.audio.concealedSamples ?? "n/a"}`,
+  ];
+  if (browser.comparison) lines.push(`  ${browser.comparison.explanation}`);
+  if (browser.error) lines.push(`  error: ${browser.error}`);
+  return lines.join("\n");
+}

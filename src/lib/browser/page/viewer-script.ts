@@ -1,0 +1,379 @@
+// The script of the viewer page (served by the embedded target at `/`). One script does it all in
+// the browser: negotiates over the target's WebSocket, renders the stream in a <video>, finds the
+// flash in every presented frame (requestVideoFrameCallback) and the beep onset in the played audio
+// (AudioWorklet), pairs them by marker code, and shows the offset live. `avsync bench --probe
+// browser` loads the same page headless and reads `window.avsync`.
+// Offsets follow DESIGN §3: offset = t(video) − t(audio) in ms, positive = audio leads.
+export const viewerScript = String.raw`
+"use strict";
+const cfg = window.avsyncConfig;
+const state = {
+  phase: "idle",
+  error: null,
+  startedAtMs: null,
+  connectedAtMs: null,
+  firstFrameAtMs: null,
+  audio: null,
+  frames: { presented: 0, unreadable: 0, repeated: 0, skipped: 0, compositorMissed: 0 },
+  flashes: [],
+  beeps: [],
+  markers: [],
+  stats: [],
+  playoutDelayMs: null,
+};
+window.avsync = state;
+const periodMs = cfg.markerPeriodS * 1000;
+const framesPerMarker = Math.round(cfg.markerPeriodS * cfg.fps);
+const loopFrames = framesPerMarker * cfg.loopMarkers;
+const $ = (id) => document.getElementById(id);
+
+function setPhase(phase, detail) {
+  state.phase = phase;
+  $("phase").textContent = detail ? phase + ": " + detail : phase;
+}
+
+function fail(error) {
+  state.error = String(error && error.message ? error.message : error);
+  setPhase("failed", state.error);
+}
+
+// The pattern's frame code: 12 bits of index and a 4-bit check, as src/lib/media/frame-code.ts draws it.
+function checkNibble(i) {
+  return ((i & 0xf) + ((i >> 4) & 0xf) + ((i >> 8) & 0xf) + 0xa) & 0xf;
+}
+
+function lumaAt(px, width, x, y) {
+  const k = (y * width + x) * 4;
+  return 0.299 * px[k] + 0.587 * px[k + 1] + 0.114 * px[k + 2];
+}
+
+function readFrame(px) {
+  const w = cfg.width;
+  const s = cfg.strip;
+  let sum = 0;
+  let count = 0;
+  for (let y = 2; y < s.bandTop - 2; y += 4) {
+    for (let x = 2; x < w; x += 4) {
+      sum += lumaAt(px, w, x, y);
+      count++;
+    }
+  }
+  const lumaMean = sum / count;
+  const m = s.blockPx / 4;
+  let word = 0;
+  for (let bit = 0; bit < 16; bit++) {
+    const x0 = s.x0 + bit * s.blockPx;
+    let bs = 0;
+    let bc = 0;
+    for (let y = s.y0 + m; y < s.y0 + s.blockPx - m; y += 2) {
+      for (let x = x0 + m; x < x0 + s.blockPx - m; x += 2) {
+        bs += lumaAt(px, w, x, y);
+        bc++;
+      }
+    }
+    word = (word << 1) | (bs / bc > 128 ? 1 : 0);
+  }
+  const code = word >> 4;
+  return { frameCode: (word & 0xf) === checkNibble(code) ? code : null, lumaMean, flash: lumaMean > 128 };
+}
+
+// Pairs a new flash or beep with the unpaired event of the other kind carrying the same marker
+// code within half a period: a lost marker can never pair with the wrong one.
+function tryPair() {
+  for (const f of state.flashes) {
+    if (f.paired) continue;
+    let best = null;
+    for (const b of state.beeps) {
+      if (b.paired || b.markerCode !== f.markerCode) continue;
+      const d = Math.abs(f.displayMs - b.heardMs);
+      if (d < periodMs / 2 && (!best || d < Math.abs(f.displayMs - best.heardMs))) best = b;
+    }
+    if (!best) continue;
+    f.paired = best.paired = true;
+    const marker = {
+      markerCode: f.markerCode,
+      flashDisplayMs: f.displayMs,
+      beepHeardMs: best.heardMs,
+      beepPullMs: best.pullMs,
+      playoutDelayMs: best.playoutDelayMs,
+      offsetMs: f.displayMs - best.heardMs,
+      flashPresentationMs: f.presentationMs,
+      flashRtpTimestamp: f.rtpTimestamp,
+      flashCaptureTimeMs: f.captureTimeMs,
+      flashReceiveTimeMs: f.receiveTimeMs,
+    };
+    state.markers.push(marker);
+    showMarker(marker);
+  }
+}
+
+let chart = null;
+function showMarker(marker) {
+  $("offset").textContent = (marker.offsetMs >= 0 ? "+" : "") + marker.offsetMs.toFixed(1) + " ms";
+  const recent = state.markers.slice(-10).map((m) => m.offsetMs).sort((a, b) => a - b);
+  const median = recent[Math.floor(recent.length / 2)];
+  $("median").textContent = (median >= 0 ? "+" : "") + median.toFixed(1) + " ms (median of last " + recent.length + ")";
+  $("paired").textContent = String(state.markers.length);
+  $("offset").className = Math.abs(marker.offsetMs) <= 45 ? "good" : "bad";
+  if (chart) {
+    chart.data.datasets[0].data.push({ x: (marker.flashDisplayMs - state.connectedAtMs) / 1000, y: marker.offsetMs });
+    if (chart.data.datasets[0].data.length > 300) chart.data.datasets[0].data.shift();
+    chart.update("none");
+  }
+}
+
+function onFrame(video, canvas, ctx2d) {
+  const step = (now, md) => {
+    try {
+      state.frames.presented++;
+      if (state.firstFrameAtMs === null) state.firstFrameAtMs = now;
+      if (state.lastPresentedFrames !== undefined && md.presentedFrames > state.lastPresentedFrames + 1) {
+        state.frames.compositorMissed += md.presentedFrames - state.lastPresentedFrames - 1;
+      }
+      state.lastPresentedFrames = md.presentedFrames;
+      ctx2d.drawImage(video, 0, 0, cfg.width, cfg.height);
+      const reading = readFrame(ctx2d.getImageData(0, 0, cfg.width, cfg.height).data);
+      if (reading.frameCode === null) {
+        state.frames.unreadable++;
+      } else {
+        if (state.lastCode !== undefined) {
+          const d = (reading.frameCode - state.lastCode + loopFrames) % loopFrames;
+          if (d === 0) state.frames.repeated++;
+          else state.frames.skipped += d - 1;
+        }
+        state.lastCode = reading.frameCode;
+        if (reading.flash && reading.frameCode % framesPerMarker === 0) {
+          state.flashes.push({
+            markerCode: reading.frameCode / framesPerMarker,
+            displayMs: md.expectedDisplayTime,
+            presentationMs: md.presentationTime,
+            rtpTimestamp: md.rtpTimestamp === undefined ? null : md.rtpTimestamp,
+            captureTimeMs: md.captureTime === undefined ? null : md.captureTime,
+            receiveTimeMs: md.receiveTime === undefined ? null : md.receiveTime,
+            processingDurationS: md.processingDuration === undefined ? null : md.processingDuration,
+            lumaMean: reading.lumaMean,
+            paired: false,
+          });
+          tryPair();
+        }
+      }
+    } catch (error) {
+      fail(error);
+    }
+    video.requestVideoFrameCallback(step);
+  };
+  video.requestVideoFrameCallback(step);
+}
+
+const statFields = [
+  "packetsReceived", "packetsLost", "jitter", "jitterBufferDelay", "jitterBufferTargetDelay", "jitterBufferMinimumDelay",
+  "jitterBufferEmittedCount", "estimatedPlayoutTimestamp", "framesReceived", "framesDecoded", "framesDropped", "framesRendered",
+  "freezeCount", "totalFreezesDuration", "totalSamplesReceived", "concealedSamples", "silentConcealedSamples",
+  "concealmentEvents", "insertedSamplesForDeceleration", "removedSamplesForAcceleration", "totalProcessingDelay",
+  "totalDecodeTime", "lastPacketReceivedTimestamp",
+];
+
+let lastPlayout = null;
+async function sampleStats(pc) {
+  const report = await pc.getStats();
+  const tMs = performance.now();
+  report.forEach((s) => {
+    if (s.type === "media-playout" && s.totalSamplesCount > 0) {
+      // The device's playout delay over the last interval (or since the start, the first time).
+      const from = lastPlayout && s.totalSamplesCount > lastPlayout.totalSamplesCount ? lastPlayout : { totalPlayoutDelay: 0, totalSamplesCount: 0 };
+      state.playoutDelayMs = ((s.totalPlayoutDelay - from.totalPlayoutDelay) / (s.totalSamplesCount - from.totalSamplesCount)) * 1000;
+      lastPlayout = { totalPlayoutDelay: s.totalPlayoutDelay, totalSamplesCount: s.totalSamplesCount };
+    }
+    if (s.type !== "inbound-rtp" && s.type !== "media-playout") return;
+    const row = { tMs, type: s.type, kind: s.kind || "audio" };
+    for (const f of statFields) if (typeof s[f] === "number") row[f] = s[f];
+    if (s.type === "media-playout") {
+      for (const f of ["synthesizedSamplesDuration", "synthesizedSamplesEvents", "totalSamplesDuration", "totalPlayoutDelay", "totalSamplesCount"]) {
+        if (typeof s[f] === "number") row[f] = s[f];
+      }
+    }
+    if (s.type === "media-playout") row.playoutDelayMs = state.playoutDelayMs;
+    state.stats.push(row);
+  });
+  if (state.stats.length > 20000) state.stats.splice(0, state.stats.length - 20000);
+}
+
+function waitIceGathering(pc, timeoutMs) {
+  if (pc.iceGatheringState === "complete") return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    pc.addEventListener("icegatheringstatechange", () => {
+      if (pc.iceGatheringState === "complete") {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+}
+
+function negotiate(offer) {
+  return new Promise((resolve, reject) => {
+    const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + cfg.wsPath;
+    const ws = new WebSocket(url);
+    const timer = setTimeout(() => reject(new Error("the target did not answer the offer within 10 s")), 10000);
+    ws.onopen = () => ws.send(JSON.stringify({ type: "offer", sdp: offer.sdp }));
+    ws.onerror = () => reject(new Error("could not reach the signaling WebSocket at " + url));
+    ws.onclose = (e) => reject(new Error("signaling closed before the answer (code " + e.code + (e.reason ? ": " + e.reason : "") + ")"));
+    ws.onmessage = (e) => {
+      const msg = JSON.parse(e.data);
+      if (msg.type !== "answer") return;
+      clearTimeout(timer);
+      // The socket stays open: the target ends the session when it closes.
+      resolve({ answer: { type: "answer", sdp: msg.sdp }, ws });
+    };
+  });
+}
+
+async function start(audioCtx) {
+  if (state.phase !== "idle") return;
+  state.startedAtMs = performance.now();
+  setPhase("connecting");
+  $("start").hidden = true;
+  try {
+    if (audioCtx.state !== "running") await audioCtx.resume();
+    const blob = new Blob([document.getElementById("onset-worklet").textContent], { type: "text/javascript" });
+    await audioCtx.audioWorklet.addModule(URL.createObjectURL(blob));
+    const pc = new RTCPeerConnection({ iceServers: [] });
+    window.avsyncPeer = pc;
+    pc.addTransceiver("audio", { direction: "recvonly" });
+    pc.addTransceiver("video", { direction: "recvonly" });
+    const stream = new MediaStream();
+    const video = $("video");
+    pc.ontrack = (e) => {
+      stream.addTrack(e.track);
+      if (e.track.kind === "audio") listen(audioCtx, e.track, pc);
+      video.srcObject = stream;
+    };
+    pc.onconnectionstatechange = () => {
+      if (pc.connectionState === "connected") {
+        state.connectedAtMs = performance.now();
+        setPhase("playing");
+      } else if (pc.connectionState === "failed") {
+        fail("the WebRTC connection failed (ICE could not pair with the target)");
+      } else if (pc.connectionState === "disconnected" || pc.connectionState === "closed") {
+        if (state.phase === "playing") setPhase("ended");
+      }
+    };
+    await pc.setLocalDescription(await pc.createOffer());
+    await waitIceGathering(pc, 3000);
+    const { answer, ws } = await negotiate(pc.localDescription);
+    window.avsyncSignaling = ws;
+    await pc.setRemoteDescription(answer);
+    const canvas = document.createElement("canvas");
+    canvas.width = cfg.width;
+    canvas.height = cfg.height;
+    onFrame(video, canvas, canvas.getContext("2d", { willReadFrequently: true }));
+    setInterval(() => sampleStats(pc).catch(() => undefined), 1000);
+  } catch (error) {
+    fail(error);
+  }
+}
+
+// The beep as the viewer hears it: MediaStreamTrackProcessor hands out each 10 ms chunk with the
+// performance.now() time the audio device pulled it for playout; the sound leaves the speakers one
+// device playout delay later (getStats media-playout). Web Audio's copy of the track runs through
+// a FIFO of its own and is heard tens of ms later than the <video> element's sound, so it is kept
+// as a second reading only, and used alone where MediaStreamTrackProcessor is missing.
+function listen(audioCtx, track, pc) {
+  state.audio = { sampleRate: audioCtx.sampleRate, clock: null, baseLatencyMs: audioCtx.baseLatency * 1000, outputLatencyMs: null };
+  state.webAudioBeeps = [];
+  const source = audioCtx.createMediaStreamSource(new MediaStream([track]));
+  const node = new AudioWorkletNode(audioCtx, "beep-onset", {
+    numberOfInputs: 1,
+    numberOfOutputs: 1,
+    outputChannelCount: [1],
+    processorOptions: { frequenciesHz: cfg.frequenciesHz, beepMs: cfg.beepMs },
+  });
+  node.port.onmessage = (e) => {
+    // The output timestamp maps the context's clock to performance.now() at the moment a sample leaves for the speakers.
+    const ts = audioCtx.getOutputTimestamp();
+    if (!(ts.performanceTime > 0)) return;
+    state.audio.outputLatencyMs = (audioCtx.outputLatency || 0) * 1000;
+    const beep = {
+      markerCode: e.data.markerCode,
+      heardMs: ts.performanceTime + (e.data.onsetFrame / audioCtx.sampleRate - ts.contextTime) * 1000,
+      peak: e.data.peak,
+      toneContrast: e.data.toneContrast,
+    };
+    state.webAudioBeeps.push(beep);
+    if (state.audio.clock === "web-audio") addBeep(Object.assign({ pullMs: null, playoutDelayMs: null }, beep));
+  };
+  source.connect(node);
+  // The worklet writes silence; connecting it keeps the graph pulling it. The <video> element plays the sound.
+  node.connect(audioCtx.destination);
+
+  if (typeof MediaStreamTrackProcessor === "undefined") {
+    state.audio.clock = "web-audio";
+    return;
+  }
+  state.audio.clock = "track-playout";
+  const chunks = [];
+  let frames = 0;
+  let rate = 48000;
+  const detector = new BeepOnsetDetector({ frequenciesHz: cfg.frequenciesHz, beepMs: cfg.beepMs }, rate, async (onset) => {
+    const chunk = chunks.findLast((c) => c.startFrame <= onset.onsetFrame);
+    if (!chunk) return;
+    const pullMs = chunk.pulledMs + ((onset.onsetFrame - chunk.startFrame) * 1000) / rate;
+    if (state.playoutDelayMs === null) await sampleStats(pc).catch(() => undefined);
+    const delay = state.playoutDelayMs === null ? 0 : state.playoutDelayMs;
+    addBeep({ markerCode: onset.markerCode, heardMs: pullMs + delay, pullMs, playoutDelayMs: state.playoutDelayMs, peak: onset.peak, toneContrast: onset.toneContrast });
+  });
+  const reader = new MediaStreamTrackProcessor({ track }).readable.getReader();
+  (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      const samples = new Float32Array(value.numberOfFrames);
+      value.copyTo(samples, { planeIndex: 0, format: "f32-planar" });
+      if (value.sampleRate !== rate) {
+        rate = value.sampleRate;
+        detector.sampleRate = rate;
+      }
+      chunks.push({ startFrame: frames, pulledMs: value.timestamp / 1000 });
+      if (chunks.length > 400) chunks.shift();
+      value.close();
+      detector.push(samples, frames);
+      frames += samples.length;
+    }
+  })().catch(fail);
+}
+
+function addBeep(beep) {
+  beep.paired = false;
+  state.beeps.push(beep);
+  tryPair();
+}
+
+function setUpChart() {
+  if (typeof Chart === "undefined") return;
+  chart = new Chart($("chart"), {
+    type: "scatter",
+    data: { datasets: [{ label: "offset per marker (ms)", data: [], borderColor: "#1d4ed8", backgroundColor: "#1d4ed8", pointRadius: 3, showLine: true, borderWidth: 1 }] },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      scales: {
+        x: { title: { display: true, text: "time since connected (s)" } },
+        y: { title: { display: true, text: "video − audio (ms), + = audio leads" }, suggestedMin: -150, suggestedMax: 100 },
+      },
+      plugins: { legend: { display: false } },
+    },
+  });
+}
+
+window.addEventListener("load", () => {
+  setUpChart();
+  const audioCtx = new AudioContext({ sampleRate: 48000, latencyHint: "interactive" });
+  $("start").onclick = () => start(audioCtx);
+  // Where autoplay is allowed (a headless probe, or a browser that trusts this page) it starts at once;
+  // otherwise a click is needed before sound may play.
+  if (audioCtx.state === "running") start(audioCtx);
+  else setPhase("idle", "press Start to watch and listen");
+});
+`;
