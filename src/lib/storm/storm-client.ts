@@ -69,8 +69,11 @@ export function runStormClient(config: StormClientConfig, emit: (message: StormB
       batch.started += 1;
       void runWsCycle(config).then((outcome) => {
         inFlight -= 1;
-        lastCloseEpochMs = Date.now();
-        recordCycleOutcome(batch, outcome, lastCloseEpochMs);
+        const endedEpochMs = Date.now();
+        // Only a cycle that connected leaves a TIME_WAIT behind: a failed connect() closes nothing,
+        // and counting it would date the newest TIME_WAIT too late (and its lifetime too short).
+        if (outcome.connectUs !== undefined) lastCloseEpochMs = endedEpochMs;
+        recordCycleOutcome(batch, outcome, endedEpochMs);
         pump();
       });
     }
