@@ -7,7 +7,7 @@ import { benchWith } from "../helpers/bench.js";
 describe("continuity over real WebRTC", () => {
   test("paced: every timestamp step is exact, nothing lost, nothing missing", async () => {
     const result = await benchWith({ durationS: 4 });
-    assert.equal(result.complete, true, result.incompleteReason ?? "");
+    assert.equal(result.complete, true, `incomplete: ${JSON.stringify(result.incompleteReason)} ${JSON.stringify(result.sessions?.map((s) => s.error))}`);
     const { audio, video } = result.probe!.continuity;
     assert.deepEqual(video.stepHistogram, [{ value: 3000, count: video.frames - 1 }]);
     assert.deepEqual(audio.stepHistogram, [{ value: 960, count: audio.frames - 1 }]);
@@ -28,7 +28,7 @@ describe("continuity over real WebRTC", () => {
 
   test("seed: pull-time video timestamps spread and drift, and the report says so", async () => {
     const result = await benchWith({ durationS: 4, mode: "seed" });
-    assert.equal(result.complete, true, result.incompleteReason ?? "");
+    assert.equal(result.complete, true, `incomplete: ${JSON.stringify(result.incompleteReason)} ${JSON.stringify(result.sessions?.map((s) => s.error))}`);
     const { video } = result.probe!.continuity;
     assert.ok(video.stepHistogram.length > 1, `video steps ${JSON.stringify(video.stepHistogram)}`);
     assert.ok(video.stepsExact! < 0.9, `share of exact video steps ${video.stepsExact}`);
@@ -45,7 +45,7 @@ describe("continuity over real WebRTC", () => {
       durationS: 4,
       injections: { dropVideoFrames: new Set([30, 31, 32]), dropAudioFrames: new Set([100, 101, 102, 103, 104]) },
     });
-    assert.equal(result.complete, true, result.incompleteReason ?? "");
+    assert.equal(result.complete, true, `incomplete: ${JSON.stringify(result.incompleteReason)} ${JSON.stringify(result.sessions?.map((s) => s.error))}`);
     const { audio, video } = result.probe!.continuity;
     assert.deepEqual(video.missingFrames, [30, 31, 32]);
     assert.deepEqual(audio.missingFrames, [100, 101, 102, 103, 104]);

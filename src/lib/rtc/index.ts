@@ -1,2 +1,3 @@
 export { createLoopbackPeer, waitConnected, loopbackAddress } from "./loopback-peer.js";
 export { senderOutput } from "./sender-output.js";
+export { raiseThreadPriority } from "./thread-priority.js";

@@ -4,7 +4,9 @@ import { parentPort, workerData } from "node:worker_threads";
 import { startEmbeddedTarget, type EmbeddedTargetOptions, type TargetSession } from "./embedded-target.js";
 import { startWhipPublisher, type WhipPublishOptions } from "./whip-publisher.js";
 import type { TargetWorkerEvent, TargetWorkerCommand } from "./target-thread-messages.js";
+import { raiseThreadPriority } from "../rtc/index.js";
 
+raiseThreadPriority();
 const port = parentPort!;
 const post = (event: TargetWorkerEvent): void => port.postMessage(event);
 

@@ -18,8 +18,10 @@ test("a 1,000-port range runs dry without reuse, not with reuse=1, never on loop
     assert.equal(noReuse.sysctls.client["net.ipv4.tcp_tw_reuse"], "0");
     assert.equal(noReuse.cycles.succeeded, 1000);
     assert.deepEqual(noReuse.errorsByErrno, { EADDRNOTAVAIL: 1500 });
-    // 1,000 cycles at 400/s take 2.5 s; the first failure comes right after.
-    assert.ok(noReuse.cycles.firstFailureS! > 2.3 && noReuse.cycles.firstFailureS! < 3.0, `first failure at ${noReuse.cycles.firstFailureS} s`);
+    // 1,000 cycles at 400/s take 2.5 s and the first failure comes right after; three storms share
+    // two cores here, so the rate may sag a little, but the failure must come long before the
+    // storm's 6.25 s end.
+    assert.ok(noReuse.cycles.firstFailureS! > 2.3 && noReuse.cycles.firstFailureS! < 3.5, `first failure at ${noReuse.cycles.firstFailureS} s`);
     assert.equal(noReuse.predictions.portRange, 1000);
     assert.ok(noReuse.series.errorsByErrno.length > 0);
   });
