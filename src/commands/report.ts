@@ -6,7 +6,7 @@ import { compareFromFiles, gateFailureMessage, renderGateSummary, reportFromFile
 
 export default class Report extends AvsyncCommand {
   static summary = "Re-render a run's reports from its result.json, or compare two runs side by side.";
-  static description = `Validates result.json against its versioned schema (schema/*.schema.json), then writes report.html, summary.md, the PNG charts and, when gated, junit.xml — from the file alone.
+  static description = `Validates result.json against its versioned schema (schema/*.schema.json), then writes report.html, summary.md, the PNG charts and, when gated, junit.xml — from the file alone. Results of tw-storm --matrix, restart-test and doctor are validated too and get their summary.md only (no charts, no gate).
 Without gate flags a run is gated as it was when it ran (the flags it recorded); with --gate, --threshold or --baseline those replace it.
 With --compare, renders base and head side by side with the delta of every headline figure (report.html and summary.md in --out); --max-regression (or any gate flag) turns regressions into a failing gate.
 Exit codes: 0 rendered and every gate check passed, 1 a gate check failed, 2 the file is unreadable or invalid, or the run it holds did not complete.`;
@@ -50,7 +50,8 @@ Exit codes: 0 rendered and every gate check passed, 1 a gate check failed, 2 the
         this.logToStderr(regressed.length ? `Regressed: ${regressed.map((d) => `${d.name} ${d.base?.toFixed(2)} → ${d.head?.toFixed(2)} ${d.unit}`).join(", ")}` : "No regression in the headline figures.");
       }
       if (summary.gate) this.logToStderr(renderGateSummary(summary.gate));
-      this.logToStderr(`Report: ${summary.folder}/report.html`);
+      const html = summary.files.find((f) => f.endsWith("report.html"));
+      this.logToStderr(html ? `Report: ${html}` : `Summary: ${summary.files.join(", ")} (this kind of result has no report.html or charts)`);
     }
     if (summary.exitCode !== exitCodes.ok) {
       if (this.jsonEnabled()) this.logJson(summary);

@@ -194,6 +194,7 @@ function benchCharts(result: BenchResult): ChartSpec[] {
       } as ChartConfiguration,
     });
   }
+  if ((result.sessions?.length ?? 0) > 1) charts.push(sessionOffsetsChart(result));
   if (result.browser) charts.push(browserVsNodeChart(result));
   const pacing = result.pacing;
   if (pacing) {
@@ -223,6 +224,28 @@ function benchCharts(result: BenchResult): ChartSpec[] {
     });
   }
   return charts;
+}
+
+// One point per session and method: how far apart viewers of the same server are, and which had it worst.
+function sessionOffsetsChart(result: BenchResult): ChartSpec {
+  const sessions = result.sessions!;
+  const worst = result.aggregate?.worstSession ?? null;
+  const medians = (pick: (s: (typeof sessions)[number]) => { p50: number | null } | null): Point[] =>
+    sessions.flatMap((s) => (pick(s)?.p50 == null ? [] : [{ x: s.index, y: round(pick(s)!.p50!, 3) }]));
+  const datasets = [
+    scatter("median, sender clock (SR)", medians((s) => s.senderOffsetMs), colors.sender),
+    scatter("median, at arrival", medians((s) => s.arrivalOffsetMs), colors.arrival),
+    scatter("median, transport relative delay", medians((s) => s.relativeDelayMs), colors.transport),
+  ];
+  if (worst) datasets.push(line(`worst session #${worst.index} (${worst.method})`, [{ x: worst.index, y: round(worst.offsetMs, 3) }], colors.bad, { showLine: false, pointRadius: 7, pointStyle: "crossRot", borderWidth: 2, order: -1 }));
+  const options = baseOptions("session", "median offset video − audio (ms), + = audio leads");
+  return {
+    id: "session-offsets",
+    title: "Offset per session (median of each session, by method)",
+    caption: `Each of the ${sessions.length} sessions' median offset on the sender's clock, at arrival and by transport relative delay; the cross marks the session whose median is furthest from zero.`,
+    // Whole session numbers only, with room beside the first and last.
+    config: { type: "line", data: { datasets }, options: { ...options, scales: { ...options.scales, x: { ...options.scales.x, offset: true, ticks: { ...options.scales.x.ticks, precision: 0 } } } } } as ChartConfiguration,
+  };
 }
 
 // What the viewer saw (headless Chromium) beside what the network delivered (node probe), marker by

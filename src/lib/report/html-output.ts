@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import type { GateReport, MetricDelta } from "../gate/index.js";
 import type { ChartSpec } from "./chart-specs.js";
 import { escapeHtml as h, inlineJson } from "./escape.js";
-import { cardsOf, defaultVerdictOf, eventsOf, formatFigure, headlineOf, metadataOf } from "./report-facts.js";
+import { anomaliesOf, cardsOf, defaultVerdictOf, eventsOf, formatFigure, headlineOf, metadataOf, sessionsOf } from "./report-facts.js";
 import type { RenderedRun, ReportInput, ReportOutput } from "./report-output.js";
 
 const require = createRequire(import.meta.url);
@@ -52,6 +52,8 @@ th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--lin
 th { background: #f1f5f9; font-weight: 600; font-size: 12.5px; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .st { font-weight: 600; white-space: nowrap; } .st.ok, .st.better { color: var(--ok); } .st.bad, .st.regressed { color: var(--bad); } .st.worse { color: var(--warn); } .st.same, .st.nodata { color: var(--muted); }
+tr.worst td { background: var(--bad-bg); font-weight: 600; }
+.aggregate { margin: 8px 0 0; color: #334155; overflow-wrap: anywhere; }
 .meta td:first-child { width: 150px; color: var(--muted); white-space: nowrap; }
 .meta code { font-size: 12px; }
 footer { color: var(--muted); font-size: 12px; margin-top: 28px; }
@@ -134,6 +136,29 @@ function eventsBlock(run: RenderedRun): string {
   return `<h2>Continuity events</h2><table><thead><tr><th>stream</th><th>event</th><th>at</th><th>detail</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
+function sessionsBlock(run: RenderedRun): string {
+  const sessions = sessionsOf(run.result);
+  if (!sessions) return "";
+  const rows = sessions.rows
+    .map(
+      (r) =>
+        `<tr${r.worst ? ' class="worst"' : ""}><td>${h(r.session)}</td><td>${h(r.sessionId)}</td><td class="num">${h(r.joinTime)}</td><td class="num">${h(r.senderP50)}</td><td class="num">${h(
+          r.senderP95,
+        )}</td><td>${h(r.lostPackets)}</td><td class="num">${r.anomalies}</td><td>${h(r.note)}</td></tr>`,
+    )
+    .join("");
+  return `<h2>Sessions</h2><table><thead><tr><th>session</th><th>session id</th><th>join time</th><th>offset p50, sender clock</th><th>offset p95, sender clock</th><th>lost packets</th><th>anomalies</th><th>note</th></tr></thead><tbody>${rows}</tbody></table><p class="aggregate">${h(sessions.aggregate)}</p>`;
+}
+
+function anomaliesBlock(run: RenderedRun): string {
+  const rows = anomaliesOf(run.result);
+  if (!rows.length) return "";
+  const scope = sessionsOf(run.result) ? "<p class=\"aggregate\">Named for the first measured session, which the probe keeps in full; the sessions table counts every session's.</p>" : "";
+  return `<h2>Anomalies</h2><table><thead><tr><th>anomaly</th><th>stream</th><th>what</th><th>evidence</th></tr></thead><tbody>${rows
+    .map((r) => `<tr><td><code>${h(r.name)}</code></td><td>${h(r.stream)}</td><td>${h(r.message)}</td><td>${h(r.evidence)}</td></tr>`)
+    .join("")}</tbody></table>${scope}`;
+}
+
 function gateTable(gate: GateReport | null): string {
   if (!gate) return "";
   return `<h2>Gate checks</h2><table><thead><tr><th>check</th><th>result</th><th>detail</th></tr></thead><tbody>${gate.checks
@@ -160,6 +185,8 @@ function runPage(run: RenderedRun, gate: GateReport | null): string {
     verdictBlock(gate, run),
     cardsBlock(run),
     `<h2>Charts</h2><section class="charts">${run.charts.map((spec) => chartBlock(spec, `chart-${spec.id}`)).join("")}</section>`,
+    sessionsBlock(run),
+    anomaliesBlock(run),
     eventsBlock(run),
     gateTable(gate),
     `<h2>Run</h2>${metadataTable(run)}`,

@@ -1,8 +1,8 @@
 export { collectRunMetadata, type RunMetadata } from "./run-metadata.js";
 export { createRunFolder, writeResultJson } from "./run-folder.js";
 export { renderBenchSummary } from "./bench-summary.js";
-export { isBenchResult, incompleteReasonOf, type RunResult } from "./run-result.js";
-export { loadRunResult, findSchemaViolation, resultSchemas } from "./result-schema.js";
+export { isBenchResult, isRunResult, incompleteReasonOf, type AnyResult, type RunResult } from "./run-result.js";
+export { loadAnyResult, loadRunResult, findSchemaViolation, resultSchemas } from "./result-schema.js";
 export { chartSpecsFor, type ChartSpec } from "./chart-specs.js";
 export type { ReportOutput, ReportInput, RenderedRun } from "./report-output.js";
 export {

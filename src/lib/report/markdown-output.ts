@@ -2,11 +2,12 @@ import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { GateReport, MetricDelta } from "../gate/index.js";
 import { escapeMarkdown as md } from "./escape.js";
-import { cardsOf, defaultVerdictOf, eventsOf, formatFigure, headlineOf, metadataOf } from "./report-facts.js";
+import { anomaliesOf, cardsOf, defaultVerdictOf, eventsOf, formatFigure, headlineOf, metadataOf, sessionsOf } from "./report-facts.js";
 import type { RenderedRun, ReportInput, ReportOutput } from "./report-output.js";
 
 // A PR comment should stay short: the rest is in report.html.
 const maxEventRows = 10;
+const maxSessionRows = 20;
 
 function verdictLines(gate: GateReport | null, run: RenderedRun): string[] {
   if (gate) {
@@ -34,6 +35,29 @@ function eventsTable(run: RenderedRun): string[] {
   return lines;
 }
 
+// The worst session is always listed, however many precede it.
+function sessionsTable(run: RenderedRun): string[] {
+  const sessions = sessionsOf(run.result);
+  if (!sessions) return [];
+  const shown = sessions.rows.filter((r, i) => i < maxSessionRows || r.worst);
+  const lines = [
+    `**Sessions** — ${md(sessions.aggregate)}`,
+    "",
+    "| session | session id | join time | offset p50, sender clock | offset p95, sender clock | lost packets | anomalies | note |",
+    "|---|---|---:|---:|---:|---|---:|---|",
+    ...shown.map((r) => `| ${r.worst ? `**${md(r.session)}** 🔴` : md(r.session)} | ${md(r.sessionId)} | ${md(r.joinTime)} | ${md(r.senderP50)} | ${md(r.senderP95)} | ${md(r.lostPackets)} | ${r.anomalies} | ${md(r.note)} |`),
+  ];
+  if (shown.length < sessions.rows.length) lines.push("", `… and ${sessions.rows.length - shown.length} more sessions in report.html.`);
+  return [...lines, ""];
+}
+
+function anomaliesList(run: RenderedRun): string[] {
+  const rows = anomaliesOf(run.result);
+  if (!rows.length) return [];
+  const scope = sessionsOf(run.result) ? " (first measured session)" : "";
+  return [`**Anomalies**${scope}`, "", ...rows.map((r) => `- **${md(r.name)}** (${md(r.stream)}): ${md(r.message)} — evidence: ${md(r.evidence)}`), ""];
+}
+
 function runDetails(run: RenderedRun): string[] {
   return ["<details><summary>Run metadata</summary>", "", "| | |", "|---|---|", ...metadataOf(run.result).map(([k, v]) => `| ${md(k)} | ${md(v)} |`), "", "</details>"];
 }
@@ -46,6 +70,8 @@ function runMarkdown(run: RenderedRun, gate: GateReport | null): string {
     "",
     ...cardsTable(run),
     "",
+    ...sessionsTable(run),
+    ...anomaliesList(run),
     ...eventsTable(run),
     "",
     "Offsets are t(video) − t(audio): positive means audio leads. Charts: report.html and the PNGs in the run folder.",

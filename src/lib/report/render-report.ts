@@ -1,15 +1,18 @@
-import { mkdirSync } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { formatDoctorReport } from "../doctor/index.js";
 import { compareMetrics, evaluateGate, exitCodeOf, parseGateSpec, parseMaxRegression, type GateReport, type GateSpec, type MetricDelta } from "../gate/index.js";
+import { formatSysctlMatrixSummary } from "../matrix/index.js";
+import { formatRestartTable } from "../restart/index.js";
 import { chartSpecsFor } from "./chart-specs.js";
 import { htmlOutput } from "./html-output.js";
 import { junitOutput } from "./junit-output.js";
 import { markdownOutput } from "./markdown-output.js";
 import { pngOutput } from "./png-output.js";
 import type { RenderedRun, ReportInput, ReportOutput } from "./report-output.js";
-import { loadRunResult } from "./result-schema.js";
+import { loadAnyResult, loadRunResult } from "./result-schema.js";
 import { writeResultJson } from "./run-folder.js";
-import type { RunResult } from "./run-result.js";
+import { isRunResult, type AnyResult, type RunResult } from "./run-result.js";
 
 /** Every output a run folder gets; a new output is one more entry here. */
 export const reportOutputs: readonly ReportOutput[] = [htmlOutput, pngOutput, markdownOutput, junitOutput];
@@ -85,9 +88,29 @@ function recordedGate(result: RunResult): GateOptions {
 
 const asked = (o: GateOptions): boolean => Boolean(o.gate?.length || o.threshold?.length || o.baseline);
 
-/** `avsync report <run>`: validates a result.json and re-renders every output from it alone. */
+// The summary.md each command writes for a result that has no charts or gate; the doctor's terminal text is kept verbatim.
+function summaryOnlyMarkdown(result: Exclude<AnyResult, RunResult>): string {
+  if (result.schema === "avsync/tw-storm-matrix-result") return formatSysctlMatrixSummary(result);
+  if (result.schema === "avsync/restart-test-result") return formatRestartTable(result);
+  return `# avsync doctor\n\n\`\`\`text\n${formatDoctorReport(result)}\n\`\`\``;
+}
+
+async function summaryOnlyReport(path: string, file: string, result: Exclude<AnyResult, RunResult>, options: GateOptions & { out?: string }): Promise<ReportSummary> {
+  if (asked(options) || options.maxRegression) {
+    throw new Error(`\`${path}\` holds an ${result.schema} result, which has no gate: --gate, --threshold, --baseline and --max-regression apply to bench and tw-storm results.`);
+  }
+  const folder = resolve(options.out ?? dirname(file));
+  mkdirSync(folder, { recursive: true });
+  const summaryFile = join(folder, "summary.md");
+  writeFileSync(summaryFile, `${summaryOnlyMarkdown(result)}\n`);
+  const complete = result.schema === "avsync/tw-storm-matrix-result" ? result.complete : true;
+  return { folder, files: [summaryFile], gate: null, deltas: null, exitCode: exitCodeOf({ complete, interrupted: false }, null) };
+}
+
+/** `avsync report <run>`: validates a result.json and re-renders every output from it alone (summary.md only for kinds without charts). */
 export async function reportFromFile(path: string, options: GateOptions & { out?: string }): Promise<ReportSummary> {
-  const { file, result } = loadRunResult(path);
+  const { file, result } = loadAnyResult(path);
+  if (!isRunResult(result)) return summaryOnlyReport(path, file, result, options);
   const command = result.schema === "avsync/bench-result" ? "bench" : "tw-storm";
   const gateSpec = prepareGate(asked(options) ? options : { ...recordedGate(result), maxRegression: options.maxRegression ?? recordedGate(result).maxRegression }, command);
   const folder = resolve(options.out ?? dirname(file));

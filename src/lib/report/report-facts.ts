@@ -27,6 +27,33 @@ export interface EventRow {
   detail: string;
 }
 
+/** One probe session of a multi-session run, for the sessions table; `note` marks the worst or says why it failed. */
+export interface SessionRow {
+  session: string;
+  sessionId: string;
+  joinTime: string;
+  senderP50: string;
+  senderP95: string;
+  lostPackets: string;
+  anomalies: number;
+  worst: boolean;
+  note: string;
+}
+
+/** The sessions of a multi-session run: one row each and the across-session line. */
+export interface SessionsFacts {
+  rows: SessionRow[];
+  aggregate: string;
+}
+
+/** One named anomaly with the evidence that triggered it, for the anomalies list. */
+export interface AnomalyRow {
+  name: string;
+  stream: string;
+  message: string;
+  evidence: string;
+}
+
 /** The verdict shown when no gate was asked for: the run's own judgement. */
 export interface DefaultVerdict {
   pass: boolean | null;
@@ -56,6 +83,8 @@ function offsetDetail(s: Summary): string {
   return `p50 ${signedMs(s.p50)} · p95 ${signedMs(s.p95)} · max|x| ${ms(s.maxAbs)} · n=${s.count}`;
 }
 
+const markerSourceNote = { indexed: "", "flash-beep": " · beep/flash clip, no index", none: " · no markers in this content: content offsets not available" } as const;
+
 function benchCards(result: BenchResult): Card[] {
   const probe = result.probe;
   if (!probe) return [{ label: "Probe", value: "no data", detail: incompleteReasonOf(result) ?? "the probe measured nothing", status: "bad" }];
@@ -79,7 +108,7 @@ function benchCards(result: BenchResult): Card[] {
     {
       label: "Markers paired",
       value: `${probe.markers.paired} / ${result.expectedMarkers}`,
-      detail: `${probe.markers.flashes} flashes, ${probe.markers.beeps} beeps found; ${probe.markers.unpairedFlashes.length + probe.markers.unpairedBeeps.length} unpaired`,
+      detail: `${probe.markers.flashes} flashes, ${probe.markers.beeps} beeps found; ${probe.markers.unpairedFlashes.length + probe.markers.unpairedBeeps.length} unpaired${markerSourceNote[probe.markers.source ?? "indexed"]}`,
       status: probe.markers.paired >= result.expectedMarkers ? "ok" : probe.markers.paired > 0 ? "warn" : "bad",
     },
   ];
@@ -178,6 +207,48 @@ export function eventsOf(result: RunResult): EventRow[] {
   for (const m of probe.markers.unpairedFlashes) rows.push({ stream: "video", event: "unpaired flash", at: at(m.arrivalMs), detail: `marker code ${m.markerCode}` });
   for (const m of probe.markers.unpairedBeeps) rows.push({ stream: "audio", event: "unpaired beep", at: at(m.arrivalMs), detail: `marker code ${m.markerCode}` });
   return rows;
+}
+
+/** The sessions of a run that opened more than one (`bench --sessions N`); null otherwise. */
+export function sessionsOf(result: RunResult): SessionsFacts | null {
+  if (!isBenchResult(result) || !result.aggregate || (result.sessions?.length ?? 0) < 2) return null;
+  const a = result.aggregate;
+  const worst = a.worstSession;
+  const rows = result.sessions!.map((s): SessionRow => ({
+    session: `#${s.index}`,
+    sessionId: s.sessionId ?? "—",
+    joinTime: ms(s.joinTimeMs, 0),
+    senderP50: signedMs(s.senderOffsetMs?.p50),
+    senderP95: signedMs(s.senderOffsetMs?.p95),
+    lostPackets: s.lostPackets ? `${int(s.lostPackets.audio)} audio · ${int(s.lostPackets.video)} video` : "n/a",
+    anomalies: s.anomalies.length,
+    worst: worst?.index === s.index,
+    note: s.error ? `failed: ${s.error}` : worst?.index === s.index ? `worst session: ${signedMs(worst.offsetMs)} (${worst.method})` : "",
+  }));
+  const method = worst?.method ?? "content, sender clock";
+  const medians = { "content, sender clock": a.senderOffsetP50Ms, "content, at arrival": a.arrivalOffsetP50Ms, "transport relative delay": a.relativeDelayP50Ms }[method];
+  const spread = medians.min === null || medians.max === null ? null : medians.max - medians.min;
+  const aggregate = [
+    `${a.measured} of ${a.requested} sessions measured, ${a.connected} connected, ${a.failed} failed, ramp ${a.rampPerS}/s`,
+    `join time p50 ${ms(a.joinTimeMs.p50, 0)}, p95 ${ms(a.joinTimeMs.p95, 0)}, max ${ms(a.joinTimeMs.max, 0)}`,
+    `session medians (${method}): p50 ${signedMs(medians.p50)}, min ${signedMs(medians.min)}, max ${signedMs(medians.max)}, spread ${ms(spread)} over ${medians.count} sessions`,
+    worst ? `worst session #${worst.index} at ${signedMs(worst.offsetMs)}` : "no session measured an offset",
+    `lost packets ${int(a.lostPackets.audio)} audio, ${int(a.lostPackets.video)} video`,
+  ].join(" · ");
+  return { rows, aggregate };
+}
+
+const evidenceValue = (v: number | string | null): string => (v === null ? "n/a" : typeof v === "number" ? String(Math.round(v * 100) / 100) : v);
+
+/** The anomalies the probe named, with their evidence; for a multi-session run they are the first measured session's. */
+export function anomaliesOf(result: RunResult): AnomalyRow[] {
+  if (!isBenchResult(result)) return [];
+  return (result.probe?.anomalies ?? []).map((a) => ({
+    name: a.name,
+    stream: a.stream,
+    message: a.message,
+    evidence: Object.entries(a.evidence).map(([key, value]) => `${key} ${evidenceValue(value)}`).join(" · "),
+  }));
 }
 
 /** The verdict when no gate was asked for: the probe's ITU-R BT.1359 detectability judgement, or the storm's failures. */

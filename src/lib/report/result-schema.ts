@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
-import type { RunResult } from "./run-result.js";
+import { isRunResult, type AnyResult, type RunResult } from "./run-result.js";
 
 // Both src/lib/report (tsx) and dist/lib/report (built) sit three levels below the package root.
 const schemaDir = new URL("../../../schema/", import.meta.url);
@@ -10,6 +10,9 @@ const schemaDir = new URL("../../../schema/", import.meta.url);
 export const resultSchemas = {
   "avsync/bench-result": { version: 1, file: "bench-result.v1.schema.json" },
   "avsync/tw-storm-result": { version: 1, file: "tw-storm-result.v1.schema.json" },
+  "avsync/tw-storm-matrix-result": { version: 1, file: "tw-storm-matrix-result.v1.schema.json" },
+  "avsync/restart-test-result": { version: 1, file: "restart-test-result.v1.schema.json" },
+  "avsync/doctor-report": { version: 1, file: "doctor-report.v1.schema.json" },
 } as const;
 
 let validators: Map<string, ValidateFunction> | undefined;
@@ -42,10 +45,12 @@ export function findSchemaViolation(data: unknown): string | null {
   return `${where} ${detail}`;
 }
 
-/** Reads a result.json (or the one in a run folder) and validates it, failing on one line that names the file and the first violation. */
-export function loadRunResult(path: string): { file: string; result: RunResult } {
+const shownPath = (file: string): string => (relative(process.cwd(), file).startsWith("..") ? file : relative(process.cwd(), file) || file);
+
+/** Reads any result.json avsync writes (or the one in a run folder) and validates it, failing on one line that names the file and the first violation. */
+export function loadAnyResult(path: string): { file: string; result: AnyResult } {
   const file = existsSync(path) && statSync(path).isDirectory() ? join(path, "result.json") : path;
-  const shown = relative(process.cwd(), file).startsWith("..") ? file : relative(process.cwd(), file) || file;
+  const shown = shownPath(file);
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -60,5 +65,14 @@ export function loadRunResult(path: string): { file: string; result: RunResult }
   }
   const violation = findSchemaViolation(data);
   if (violation) throw new Error(`\`${shown}\` is not a valid avsync result: ${violation}.`);
-  return { file, result: data as RunResult };
+  return { file, result: data as AnyResult };
+}
+
+/** Like loadAnyResult, for a run that charts, gates and comparisons need: a bench or tw-storm result. */
+export function loadRunResult(path: string): { file: string; result: RunResult } {
+  const { file, result } = loadAnyResult(path);
+  if (isRunResult(result)) return { file, result };
+  throw new Error(
+    `\`${shownPath(file)}\` is a valid ${result.schema} result, but report.html, charts, gates and comparisons exist for avsync/bench-result and avsync/tw-storm-result only; \`avsync report ${shownPath(file)}\` without gate flags writes its summary.md.`,
+  );
 }

@@ -77,3 +77,48 @@ test("strings from a target are escaped in the HTML, the Markdown and the JUnit 
     rmSync(folder, { recursive: true, force: true });
   }
 });
+
+test("a multi-session run shows its sessions table, the worst session, the anomalies with evidence and a per-session chart, escaped", async () => {
+  const folder = mkdtempSync(join(tmpdir(), "avsync-render-"));
+  try {
+    const result = syntheticBenchResult({ durationS: 5, sessions: 4, contentOffsetMs: 10.5, hostile });
+    assert.equal(result.aggregate!.worstSession!.index, 3);
+    const ids = chartSpecsFor(result).map((c) => c.id);
+    assert.ok(ids.includes("session-offsets"), ids.join(", "));
+    await renderRunReports(folder, result, null);
+    assert.ok(existsSync(join(folder, "session-offsets.png")));
+
+    const html = readFileSync(join(folder, "report.html"), "utf8");
+    assert.match(html, /<h2>Sessions<\/h2><table>.*<th>offset p50, sender clock<\/th>/s);
+    assert.match(html, /<tr><td>#0<\/td><td>session-0<\/td><td class="num">300 ms<\/td><td class="num">\+10\.\d ms<\/td>.*?<td class="num">2<\/td>/);
+    assert.match(html, /<tr class="worst"><td>#3<\/td><td>&lt;\/script&gt;&lt;script&gt;window\.__pwned=1/);
+    assert.match(html, /worst session: \+13\.\d ms \(content, sender clock\)/);
+    assert.match(html, /4 of 4 sessions measured.*session medians \(content, sender clock\): p50 \+1[12]\.\d ms, min \+10\.\d ms, max \+13\.\d ms/);
+    assert.match(html, /<h2>Anomalies<\/h2>.*<code>excess-buffering<\/code>.*queueingP50Ms 12\.34 · queueingP95Ms 131\.5/s);
+    assert.match(html, /skewMs 61\.25 · note &lt;\/script&gt;&lt;script&gt;window\.__pwned=1&lt;\/script&gt;&lt;img src=x onerror=&quot;window\.__pwned=1&quot;&gt;/);
+    assert.ok(!html.includes("<script>window.__pwned") && !html.includes("<img src=x"), "no injected element");
+
+    const md = readFileSync(join(folder, "summary.md"), "utf8");
+    assert.match(md, /\*\*Sessions\*\* — 4 of 4 sessions measured/);
+    assert.match(md, /\| session \| session id \| join time \| offset p50, sender clock \| offset p95, sender clock \| lost packets \| anomalies \| note \|/);
+    assert.match(md, /\| #0 \| session-0 \| 300 ms \| \+10\.\d ms \| \+10\.\d ms \| 0 audio · 0 video \| 2 \| {2}\|/);
+    assert.match(md, /\| \*\*#3\*\* 🔴 \| &lt;\/script&gt;.*\| worst session: \+13\.\d ms \(content, sender clock\) \|$/m);
+    assert.match(md, /- \*\*excess-buffering\*\* \(video\): .* — evidence: queueingP50Ms 12\.34 · queueingP95Ms 131\.5/);
+    assert.match(md, /evidence: skewMs 61\.25 · note &lt;\/script&gt;/);
+    for (const line of md.split("\n").filter((l) => l.startsWith("|"))) assert.ok(!/[^\\]\|\s*broken\s*\|/.test(line), `table broken by: ${line}`);
+    assert.ok(!md.includes("<script>") && !md.includes("<img"), "no raw HTML in the Markdown");
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test("a single-session run shows no sessions table and no anomalies section", async () => {
+  const folder = mkdtempSync(join(tmpdir(), "avsync-render-"));
+  try {
+    await renderRunReports(folder, syntheticBenchResult({ durationS: 3 }), null);
+    assert.doesNotMatch(readFileSync(join(folder, "report.html"), "utf8"), /<h2>(Sessions|Anomalies)<\/h2>/);
+    assert.doesNotMatch(readFileSync(join(folder, "summary.md"), "utf8"), /\*\*(Sessions|Anomalies)\*\*/);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});

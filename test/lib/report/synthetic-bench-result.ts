@@ -2,7 +2,7 @@
 // and the renderer tests draw. Figures follow a clean paced run with a little jitter and an
 // optional content offset; `strings` lets a test push hostile text through every string field.
 import { countValues, summarize, type ContinuityReport } from "../../../src/lib/analysis/index.js";
-import type { BenchResult } from "../../../src/lib/bench/index.js";
+import { aggregateSessions, type BenchResult, type BenchSession } from "../../../src/lib/bench/index.js";
 
 export interface SyntheticBenchOptions {
   durationS?: number;
@@ -10,6 +10,47 @@ export interface SyntheticBenchOptions {
   /** Replaces the run's free-text fields (incomplete reason, target URL, flags, explanation). */
   hostile?: string;
   seed?: number;
+  /** Probe sessions (`bench --sessions N`): each gets its own offset, session N−1 is the worst; the probe names two anomalies. */
+  sessions?: number;
+}
+
+// Session i reads offset + i ms (the last is the worst); the hostile text, when given, is the last session's id and an anomaly's evidence.
+function withSessions(result: BenchResult, count: number, rand: () => number, text: string | undefined): BenchResult {
+  const offsetMs = result.config.injections.contentOffsetMs;
+  const sessions = Array.from({ length: count }, (_, i): BenchSession => {
+    const spread = (width: number) => summarize(Array.from({ length: result.config.durationS }, () => offsetMs + i + (rand() - 0.5) * width));
+    return {
+      index: i,
+      startOffsetMs: i * 100,
+      sessionId: i === count - 1 && text !== undefined ? text : `session-${i}`,
+      complete: true,
+      error: null,
+      joinTimeMs: 300 + i * 15,
+      received: result.received,
+      markers: { source: "indexed", paired: result.config.durationS },
+      senderOffsetMs: spread(0.2),
+      arrivalOffsetMs: spread(4),
+      relativeDelayMs: spread(6),
+      lostPackets: { audio: i % 2, video: i === count - 1 ? 3 : 0 },
+      jitterMs: { audio: 0.6, video: 0.8 },
+      anomalies: i === 0 ? ["excess-buffering", "sr-clock-skew"] : [],
+    };
+  });
+  const probe = result.probe!;
+  return {
+    ...result,
+    config: { ...result.config, sessions: { count, rampPerS: 10 } },
+    probe: {
+      ...probe,
+      markers: { ...probe.markers, source: "indexed" },
+      anomalies: [
+        { name: "excess-buffering", stream: "video", message: "Video is held back and released in bursts.", evidence: { queueingP50Ms: 12.34, queueingP95Ms: 131.5 } },
+        { name: "sr-clock-skew", stream: "av", message: "The audio and video SR clocks disagree about now.", evidence: { skewMs: 61.25, note: text ?? "lower envelopes" } },
+      ],
+    },
+    sessions,
+    aggregate: aggregateSessions(sessions, 10),
+  };
 }
 
 function random(seed: number): () => number {
@@ -70,7 +111,7 @@ export function syntheticBenchResult(options: SyntheticBenchOptions = {}): Bench
   const arrival = summarize(markers.map((m) => m.arrivalOffsetMs));
   const judge = (s: typeof sender) => ({ preset: "itu-detect" as const, lowMs: -125, highMs: 45, pass: s.min! >= -125 && s.max! <= 45, worstMs: s.max });
   const lateness = (n: number): Array<[number, number]> => Array.from({ length: n }, (_, i) => [i, rand() < 0.98 ? rand() * 0.5 : 1 + rand() * 4]);
-  return {
+  const result: BenchResult = {
     schema: "avsync/bench-result",
     schemaVersion: 1,
     complete: text === undefined,
@@ -120,4 +161,5 @@ export function syntheticBenchResult(options: SyntheticBenchOptions = {}): Bench
     },
     received: { audioPackets: durationS * 50, videoPackets: durationS * 30, joinTimeMs: 420 },
   };
+  return options.sessions ? withSessions(result, options.sessions, rand, text) : result;
 }
