@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { quietHeadlessArgs } from "../../src/lib/browser/index.js";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,14 +29,7 @@ async function startChromium(): Promise<{ browser: Browser; child: ChildProcess;
   const child = spawn(
     chromiumPath,
     [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
+      ...quietHeadlessArgs,
       `--user-data-dir=${profile}`,
       "--remote-debugging-port=0",
       "about:blank",

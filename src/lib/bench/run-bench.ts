@@ -1,7 +1,7 @@
 import { EventEmitter, setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
 import { defaultPatternOptions, type PatternOptions } from "../media/index.js";
-import { measureRecording, recordProbeSession, type ContentMode, type ProbeMeasurements, type ProbeRecording } from "../probe/index.js";
+import { measureRecording, recordProbeSession, sleepUnlessAborted, type ContentMode, type ProbeMeasurements, type ProbeRecording } from "../probe/index.js";
 import { countExpectedMarkers, type Injections, type PacingReport, type PusherMode } from "../pusher/index.js";
 import { collectRunMetadata } from "../report/index.js";
 import { defaultSignalingOptions, negotiatorFor, type SignalingOptions, type SignalingTarget } from "../signaling/index.js";
@@ -157,7 +157,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
     const rampStartMs = performance.now();
     for (let index = 0; index < sessionCount && !options.signal?.aborted; index++) {
       const startOffsetMs = (index * 1000) / rampPerS;
-      await sleep(rampStartMs + startOffsetMs - performance.now(), options.signal);
+      await sleepUnlessAborted(rampStartMs + startOffsetMs - performance.now(), options.signal);
       const slot: ProbeSlot = { index, startOffsetMs, error: null };
       slots.push(slot);
       runs.push(
@@ -271,19 +271,6 @@ function emitProgress(events: EventEmitter<BenchEvents>, slots: readonly ProbeSl
     videoPackets: live.reduce((sum, r) => sum + r.video.packets.length, 0),
     sessionsConnected: live.length,
     sessions,
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (ms <= 0 || signal?.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
   });
 }
 

@@ -13,7 +13,8 @@ export const defaultChromiumPath = "/usr/bin/chromium";
 //   that the target cannot resolve.
 // - --autoplay-policy=no-user-gesture-required: the AudioContext and <video> start without a click.
 // - the rest keep a headless run quiet and self-contained: no GPU, QUIC, first-run, sync or updates.
-export const chromiumArgs = [
+/** The flags every headless Chromium avsync starts gets: quiet, self-contained, no network of its own. */
+export const quietHeadlessArgs = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",
@@ -22,6 +23,10 @@ export const chromiumArgs = [
   "--disable-background-networking",
   "--disable-component-update",
   "--disable-sync",
+];
+
+export const chromiumArgs = [
+  ...quietHeadlessArgs,
   "--autoplay-policy=no-user-gesture-required",
   "--allow-loopback-in-peer-connection",
   "--disable-features=WebRtcHideLocalIpsWithMdns",

@@ -1,3 +1,3 @@
-export { recordProbeSession, type Negotiate, type ProbeOptions } from "./probe-session.js";
+export { recordProbeSession, sleepUnlessAborted, type Negotiate, type ProbeOptions } from "./probe-session.js";
 export { measureRecording, type ProbeMeasurements, type ContentFrameCheck, type ContentMode, type MarkerSource, type MeasureOptions } from "./measure-recording.js";
 export type { ProbeRecording, RecordedPacket, RecordedSenderReport, StreamRecording } from "./recording.js";

@@ -72,7 +72,7 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
     await pc.setRemoteDescription(negotiated.answer);
     await waitConnected(pc, options.connectTimeoutMs ?? 10_000);
     recording.connectedAtMs = performance.now();
-    await sleep(options.durationMs, options.signal);
+    await sleepUnlessAborted(options.durationMs, options.signal);
     recording.endedAtMs = performance.now();
     return recording;
   } finally {
@@ -81,9 +81,10 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
   }
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** Waits `ms`, or less when `signal` aborts first (Ctrl-C ends a recording early, keeping it). */
+export function sleepUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
+    if (ms <= 0 || signal?.aborted) return resolve();
     const timer = setTimeout(done, ms);
     function done(): void {
       clearTimeout(timer);
