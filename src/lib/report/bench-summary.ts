@@ -1,4 +1,4 @@
-import type { Summary } from "../analysis/index.js";
+import { summarize, type Summary } from "../analysis/index.js";
 import type { BenchResult } from "../bench/index.js";
 
 const fmt = (value: number | null | undefined, digits = 1): string => (value === null || value === undefined ? "n/a" : value.toFixed(digits));
@@ -48,9 +48,8 @@ export function renderBenchSummary(result: BenchResult, folder: string): string 
     lines.push("");
     lines.push("Pusher pacing (send time − scheduled time)");
     for (const kind of ["audio", "video"] as const) {
-      const lateness = pacing[kind].latenessMs.map(([, ms]) => ms).sort((a, b) => a - b);
-      const at = (q: number): number | null => (lateness.length ? lateness[Math.min(lateness.length - 1, Math.floor(q * lateness.length))]! : null);
-      lines.push(`  ${kind.padEnd(6)} p50 ${fmt(at(0.5), 2)} ms, p99 ${fmt(at(0.99), 2)} ms, max ${fmt(lateness.at(-1), 2)} ms, sent ${pacing[kind].framesSent}`);
+      const lateness = summarize(pacing[kind].latenessMs.map(([, ms]) => ms));
+      lines.push(`  ${kind.padEnd(6)} p50 ${fmt(lateness.p50, 2)} ms, p99 ${fmt(lateness.p99, 2)} ms, max ${fmt(lateness.max, 2)} ms, sent ${pacing[kind].framesSent}`);
     }
     lines.push(`  audio queue: max depth ${pacing.audio.queueDepthMax}, drops ${pacing.audio.queueDrops}`);
   }

@@ -1,3 +1,5 @@
+import { summarize } from "../analysis/index.js";
+
 /** Count, p50, p95 and max of one second's latencies in µs, for the latency-vs-occupancy series. */
 export function summariseLatenciesUs(valuesUs: number[]): [count: number, p50Us: number, p95Us: number, maxUs: number] {
   const { count, p50, p95, max } = summariseLatencyPercentilesUs(valuesUs);
@@ -13,10 +15,9 @@ export interface LatencyPercentilesUs {
   max: number;
 }
 
-/** Count, p50, p95, p99 and max of all latencies of a storm, in µs. */
+/** Count, p50, p95, p99 and max of all latencies of a storm, in µs (percentiles from the one stats module). */
 export function summariseLatencyPercentilesUs(valuesUs: number[]): LatencyPercentilesUs {
-  if (valuesUs.length === 0) return { count: 0, p50: 0, p95: 0, p99: 0, max: 0 };
-  const sorted = Float64Array.from(valuesUs).sort();
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { count: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[sorted.length - 1]! };
+  const s = summarize(valuesUs);
+  if (s.count === 0) return { count: 0, p50: 0, p95: 0, p99: 0, max: 0 };
+  return { count: s.count, p50: s.p50!, p95: s.p95!, p99: s.p99!, max: s.max! };
 }
