@@ -57,10 +57,15 @@ export function parseGateSpec(flags: GateFlags, command: "bench" | "tw-storm", b
   return { presets, thresholds, baseline: baseline && { ...baseline, maxRegressionPct } };
 }
 
+// Times keep one decimal below 100 whatever the float happens to be, so +60.0 never prints as +60;
+// counts print whole when they are whole.
 const fmt = (value: number, unit: string): string => {
-  const digits = unit === "ratio" ? 3 : Number.isInteger(value) ? 0 : Math.abs(value) >= 100 ? 0 : 1;
+  const isTime = unit === "ms" || unit === "s";
+  const digits = unit === "ratio" ? 3 : isTime ? (Math.abs(value) >= 100 ? 0 : 1) : Number.isInteger(value) ? 0 : 1;
   return `${value.toFixed(digits)}${unit === "ms" || unit === "s" ? ` ${unit}` : ""}`;
 };
+// A limit the user wrote is quoted as written (45, not 45.0).
+const limit = (value: number, unit: string): string => `${value}${unit === "ms" || unit === "s" ? ` ${unit}` : ""}`;
 const signed = (value: number, unit: string): string => `${value >= 0 ? "+" : ""}${fmt(value, unit)}`;
 
 /** Checks a result against a gate: the one function that decides whether a run passed. */
@@ -96,7 +101,7 @@ export function evaluateGate(result: RunResult, spec: GateSpec): GateReport {
       unit,
       message: pass
         ? `${t.metric}.${t.aggregate} = ${fmt(observed, unit)} (limit ${t.operator} ${fmt(t.value, unit)}).`
-        : `${t.metric}.${t.aggregate} = ${fmt(observed, unit)}, not ${t.operator} ${fmt(t.value, unit)}${t.operator === "==" || t.operator === "!=" ? "" : `: off by ${fmt(miss, unit)}`}.`,
+        : `${t.metric}.${t.aggregate} = ${fmt(observed, unit)}, not ${t.operator} ${limit(t.value, unit)}${t.operator === "==" || t.operator === "!=" ? "" : `: off by ${fmt(miss, unit)}`}.`,
     });
   }
   if (spec.baseline) {
