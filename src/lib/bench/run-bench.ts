@@ -8,7 +8,7 @@ import { defaultSignalingOptions, negotiatorFor, type SignalingOptions, type Sig
 import { startEmbeddedTargetThread, type EmbeddedTarget, type TargetSession } from "../target/index.js";
 import { benchResultSchemaVersion, type BenchResult } from "./bench-result.js";
 import { aggregateSessions, summarizeSession } from "./bench-sessions.js";
-import { compareWithNodeProbe, watchInBrowser, type BrowserWatch, type ProbeKind } from "../browser/index.js";
+import { compareBrowser, watchInBrowser, type BrowserWatch, type ProbeKind } from "../browser/index.js";
 import { raiseThreadPriority } from "../rtc/index.js";
 
 export interface BenchOptions {
@@ -194,8 +194,12 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
     await pusherSide?.close();
   }
   await measureSlots(result, slots, options, events);
-  if (result.browser && result.probe) {
-    result.browser.comparison = compareWithNodeProbe(result.browser.settledOffsetMs, result.probe.content.senderOffsetMs, result.probe.content.arrivalOffsetMs);
+  if (result.browser) {
+    // What the stream's timestamps say the offset is: the node probe's reading, or what was injected.
+    const sender = result.probe
+      ? { ms: result.probe.content.senderOffsetMs.p50, source: "node-probe" as const }
+      : { ms: (options.pattern.contentOffsetMs ?? 0) + options.injections.timestampOffsetMs, source: "injected" as const };
+    result.browser.comparison = compareBrowser(result.browser, sender, result.probe?.content.arrivalOffsetMs.p50 ?? null);
   }
   result.meta.durationS = (performance.now() - startedMs) / 1000;
   return result;

@@ -1,4 +1,4 @@
-import type { Summary } from "../analysis/index.js";
+import { summarize } from "../analysis/index.js";
 import type { PatternOptions } from "../media/index.js";
 import { runBrowserProbe } from "./browser-probe.js";
 import type { BrowserMeasurements } from "./browser-result.js";
@@ -45,16 +45,35 @@ export function watchInBrowser(
   return { connected, done };
 }
 
-/** What the browser did with the stream, set against the node probe's readings of the same run. */
+/** What Chromium did with the stream, set against what its timestamps and its arrival say. */
 export interface BrowserComparison {
-  /** Medians (ms): rendered in Chromium, and the node probe's content offset on the sender clock and at arrival. */
+  /** Median rendered offset in Chromium's steady stretch; null when it never held still within the run. */
   renderedMs: number | null;
+  /** Median rendered offset before Chromium's first change: what a viewer gets in the first seconds. */
+  initialMs: number | null;
+  /** Seconds from the connection to the start of the steady stretch; null without one. */
+  steadyAfterS: number | null;
+  /** What the stream's timestamps say: the node probe's sender-clock median, or the injected content + timestamp offsets. */
   senderClockMs: number | null;
+  senderClockSource: "node-probe" | "injected";
+  /** The node probe's median at arrival; null without the node probe. */
   arrivalMs: number | null;
+  /** The offset Chromium itself believes it leaves in the steady stretch (its log); within about its ±30 ms dead band. */
+  chromiumResidualMs: number | null;
+  /**
+   * rendered − (sender clock + Chromium's residual): how far the page's measurement is from
+   * Chromium's own account, i.e. what Chromium does not model (vsync phase, compositor, audio
+   * device). One value per Chromium estimate with markers around it: [tMs, ms].
+   */
+  agreementMs: [number, number][];
   /** rendered − arrival: how far Chromium's playout moved the offset from what the network delivered. */
   movedFromArrivalMs: number | null;
-  /** rendered − sender clock: Chromium's error against the timestamps (its own pipeline plus what it did not correct). */
-  offFromSenderClockMs: number | null;
+  /**
+   * With a schedule or timestamp error (sender clock and arrival ≥ 10 ms apart): the share of the
+   * gap Chromium's playout followed towards the timestamps (100 = all of it, 0 = none). It corrects
+   * a schedule error and introduces a timestamp error by the same rule.
+   */
+  followedTimestampsPct: number | null;
   explanation: string;
 }
 
@@ -62,27 +81,69 @@ export interface BrowserComparison {
 const ms = (value: number | null): string => (value === null ? "n/a" : `${value >= 0 ? "+" : ""}${value.toFixed(1)} ms`);
 
 /**
- * Sets the browser's rendered offset beside the node probe's two content readings. A browser that
- * syncs on Sender Reports follows the sender clock: it corrects a schedule error (arrival ≠ sender
- * clock) and introduces a timestamp error (sender clock ≠ arrival); its own pipeline adds a
- * constant of its own (see docs/browser-probe.md), read as offFromSenderClockMs with no injection.
+ * Explains the browser's rendered offset from Chromium's sync log and the stream's own readings:
+ * Chromium re-times by Sender Reports, so once steady it renders the sender-clock offset plus the
+ * residual it leaves inside its dead band, whatever arrival said.
  */
-export function compareWithNodeProbe(rendered: Summary, nodeSender: Summary, nodeArrival: Summary): BrowserComparison {
-  const r = rendered.p50;
-  const s = nodeSender.p50;
-  const a = nodeArrival.p50;
-  const moved = r !== null && a !== null ? r - a : null;
-  const off = r !== null && s !== null ? r - s : null;
-  let explanation: string;
-  if (r === null) explanation = "The browser paired no markers, so there is nothing to compare.";
-  else if (s === null || a === null) explanation = `Chromium rendered ${ms(r)}; the node probe has no content offset to compare with.`;
+export function compareBrowser(browser: BrowserMeasurements, sender: { ms: number | null; source: "node-probe" | "injected" }, arrivalMs: number | null): BrowserComparison {
+  const sync = browser.chromiumSync;
+  const connected = browser.timesMs.connected;
+  const firstChange = sync.changes[0]?.tMs ?? null;
+  const initial = browser.markers.series.filter((m) => firstChange === null || m.flashDisplayMs < firstChange).map((m) => m.renderedOffsetMs);
+  const renderedMs = browser.steadyOffsetMs.p50;
+  const initialMs = firstChange === null ? null : summarize(initial).p50;
+  const steadyAfterS = sync.steady !== null && connected !== null && renderedMs !== null ? Math.max(0, sync.steady.fromMs - connected) / 1000 : null;
+  const agreementMs: [number, number][] =
+    sender.ms === null ? [] : sync.estimates.flatMap((e) => (e.renderedMs === null ? [] : [[e.tMs, e.renderedMs - (sender.ms! + e.residualMs)] as [number, number]]));
+  const movedFromArrivalMs = renderedMs !== null && arrivalMs !== null ? renderedMs - arrivalMs : null;
+  const gap = sender.ms !== null && arrivalMs !== null ? sender.ms - arrivalMs : null;
+  const residual = sync.residualMs;
+  const followedTimestampsPct =
+    gap !== null && Math.abs(gap) >= 10 && renderedMs !== null && residual !== null ? ((renderedMs - residual - arrivalMs!) / gap) * 100 : null;
+
+  const parts: string[] = [];
+  if (browser.markers.paired === 0) parts.push("The browser paired no markers, so there is nothing to explain.");
   else {
-    const gap = s - a;
-    const what =
-      Math.abs(gap) < 10
-        ? "Sender clock and arrival agree, so the stream carried no schedule or timestamp error for the browser to act on; what differs is Chromium's own playout"
-        : `Sender clock and arrival differ by ${ms(gap)}: ${gap > 0 ? "audio arrived late against its timestamps (a schedule error) or the timestamps put it early" : "audio arrived early against its timestamps or the timestamps put it late (a timestamp error)"}. A browser that re-times by Sender Reports lands near the sender-clock reading plus its own constant`;
-    explanation = `Chromium rendered ${ms(r)} (median); the node probe read ${ms(s)} on the sender clock and ${ms(a)} at arrival. Playout moved the offset by ${ms(moved)} from arrival and sits ${ms(off)} from the sender clock. ${what}.`;
+    const video = sync.changes.at(-1);
+    const changes = sync.changes.length
+      ? `${sync.changes.length} change${sync.changes.length === 1 ? "" : "s"} of its A/V sync (video delayed to ${video!.videoDelayMs} ms${video!.audioExtraMs ? `, audio by ${video!.audioExtraMs} ms` : ""})`
+      : "no change of its A/V sync";
+    if (renderedMs === null) {
+      parts.push(`Chromium was still moving when the run ended (${changes}; median so far ${ms(browser.renderedOffsetMs.p50)}); run longer, it takes 10–40 s to hold still.`);
+    } else {
+      const until = sync.steady!.toMs === null ? "to the end" : `until it moved again at ${((sync.steady!.toMs - (connected ?? 0)) / 1000).toFixed(1)} s`;
+      parts.push(`Chromium rendered ${ms(renderedMs)} once steady (from ${steadyAfterS!.toFixed(1)} s after connecting ${until}), after ${changes}${initialMs !== null ? `; before its first change it rendered ${ms(initialMs)}` : ""}.`);
+    }
+    if (sender.ms !== null) {
+      const source = sender.source === "node-probe" ? "the node probe's sender clock" : "the injected offsets";
+      if (residual !== null) {
+        parts.push(
+          `The timestamps say ${ms(sender.ms)} (${source}); Chromium's own estimate of what it leaves is ${ms(residual)} (it corrects nothing under ±${sync.deadBandMs} ms), so by its account the viewer gets ${ms(sender.ms + residual)}.`,
+        );
+      } else if (!sync.logged) parts.push(`The timestamps say ${ms(sender.ms)} (${source}); Chromium's sync log was not available to say what it left.`);
+      const last = agreementMs.at(-1);
+      if (last) parts.push(`The page measured ${ms(last[1])} from Chromium's account: vsync, compositor and audio device, which Chromium does not model.`);
+    }
+    if (gap !== null && arrivalMs !== null) {
+      if (Math.abs(gap) < 10) parts.push(`Arrival (${ms(arrivalMs)}) agrees with the timestamps: the stream carried no schedule or timestamp error for Chromium to act on.`);
+      else if (followedTimestampsPct !== null) {
+        const kind = gap > 0 ? "schedule error (audio sent late against honest timestamps)" : "timestamp error (timestamps that misplace the audio)";
+        const verb = gap > 0 ? "corrected" : "introduced";
+        parts.push(`Arrival said ${ms(arrivalMs)} and the timestamps ${ms(sender.ms)}: a ${ms(gap)} ${kind}, assuming honest content. Chromium follows the timestamps: it ${verb} ${followedTimestampsPct.toFixed(0)}% of it (rendered − its residual − arrival = ${ms(renderedMs! - residual! - arrivalMs)}).`);
+      }
+    }
   }
-  return { renderedMs: r, senderClockMs: s, arrivalMs: a, movedFromArrivalMs: moved, offFromSenderClockMs: off, explanation };
+  return {
+    renderedMs,
+    initialMs,
+    steadyAfterS,
+    senderClockMs: sender.ms,
+    senderClockSource: sender.source,
+    arrivalMs,
+    chromiumResidualMs: residual,
+    agreementMs,
+    movedFromArrivalMs,
+    followedTimestampsPct,
+    explanation: parts.join(" "),
+  };
 }

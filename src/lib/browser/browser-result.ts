@@ -1,5 +1,7 @@
 import { summarize, type Summary } from "../analysis/index.js";
 import type { BrowserComparison } from "./bench-browser.js";
+import { analyseChromiumSync, type ChangeSpan, type ChromiumSync } from "./chromium-sync.js";
+import type { ChromiumSyncLine } from "./chromium-sync-log.js";
 
 /** One marker as the viewer experienced it; times are on the page's performance.now() clock. */
 export interface BrowserMarker {
@@ -41,8 +43,13 @@ export interface BrowserMeasurements {
   };
   /** Per-marker rendered offset (the primary reading). */
   renderedOffsetMs: Summary;
-  /** The steady part: markers after the first two seconds, when Chromium's A/V sync has settled. */
-  settledOffsetMs: Summary;
+  /**
+   * The steady part: markers of Chromium's steady stretch (chromiumSync.steady), the last one with no
+   * change of its delays. Chromium needs 10–40 s to get there; a shorter run has none.
+   */
+  steadyOffsetMs: Summary;
+  /** Chromium's A/V sync: its log (changes, per-second delays, its own estimates) and where it held still. */
+  chromiumSync: ChromiumSync;
   webAudioOffsetMs: Summary;
   /**
    * Chromium's own sync state each second: estimatedPlayoutTimestamp(video) − (audio), the sender-clock
@@ -51,6 +58,12 @@ export interface BrowserMeasurements {
   playoutLagMs: { summary: Summary; series: [number, number][] };
   /** Per-second means from getStats deltas: [tMs, audio jitter buffer delay, its target, video jitter buffer delay, its target]. */
   jitterBufferMs: { audio: Summary; audioTarget: Summary; video: Summary; videoTarget: Summary; series: [number, number | null, number | null, number | null, number | null][] };
+  /**
+   * Per second, the delay Chromium added on top of what its jitter buffers needed (getStats
+   * jitterBufferTargetDelay − jitterBufferMinimumDelay, per emitted sample or frame): its A/V sync
+   * (and any jitterBufferTarget) at work, as the page can see it: [tMs, audio, video].
+   */
+  addedDelayMs: [number, number | null, number | null][];
   frames: { presented: number; unreadable: number; repeated: number; skipped: number; compositorMissed: number; decoded: number | null; dropped: number | null };
   audio: { concealedSamples: number | null; totalSamplesReceived: number | null; playoutDelayMs: number | null };
   stats: BrowserStatsSample[];
@@ -76,11 +89,11 @@ export interface ViewerPageState {
   playoutDelayMs: number | null;
 }
 
-// Chromium's A/V sync moves at most ~80 ms per second; markers in the first seconds show it converging.
-const settleMs = 2000;
+// A per-second getStats delay that moves by more than this is a change (they wander by ~1 ms).
+const statsStepMs = 3;
 
 /** Turns the page's raw state into the browser part of a bench result. */
-export function measureViewerState(state: ViewerPageState, browser: BrowserMeasurements["browser"], markerPeriodMs: number): BrowserMeasurements {
+export function measureViewerState(state: ViewerPageState, browser: BrowserMeasurements["browser"], markerPeriodMs: number, syncLog: readonly ChromiumSyncLine[] = []): BrowserMeasurements {
   const webAudio = state.webAudioBeeps ?? [];
   const series: BrowserMarker[] = state.markers.map((m, markerIndex) => {
     const twin = webAudio
@@ -90,8 +103,6 @@ export function measureViewerState(state: ViewerPageState, browser: BrowserMeasu
     return { markerIndex, ...rest, renderedOffsetMs: offsetMs, webAudioOffsetMs: twin ? m.flashDisplayMs - twin.heardMs : null };
   });
   const rendered = series.map((m) => m.renderedOffsetMs);
-  const connected = state.connectedAtMs;
-  const settled = series.filter((m) => connected === null || m.flashDisplayMs - connected >= settleMs).map((m) => m.renderedOffsetMs);
   const inbound = state.stats.filter((s) => s.type === "inbound-rtp");
   const byTime = new Map<number, { audio?: BrowserStatsSample; video?: BrowserStatsSample }>();
   for (const s of inbound) {
@@ -102,6 +113,7 @@ export function measureViewerState(state: ViewerPageState, browser: BrowserMeasu
   const rows = [...byTime.entries()].sort(([a], [b]) => a - b);
   const lag: [number, number][] = [];
   const jitter: BrowserMeasurements["jitterBufferMs"]["series"] = [];
+  const added: BrowserMeasurements["addedDelayMs"] = [];
   let previous: { audio?: BrowserStatsSample; video?: BrowserStatsSample } | undefined;
   for (const [tMs, row] of rows) {
     const ev = row.video?.estimatedPlayoutTimestamp;
@@ -116,9 +128,24 @@ export function measureViewerState(state: ViewerPageState, browser: BrowserMeasu
         return emitted > 0 && Number.isFinite(value) ? (value / emitted) * 1000 : null;
       };
       jitter.push([tMs, delta("audio", "jitterBufferDelay"), delta("audio", "jitterBufferTargetDelay"), delta("video", "jitterBufferDelay"), delta("video", "jitterBufferTargetDelay")]);
+      const extra = (kind: "audio" | "video"): number | null => {
+        const target = delta(kind, "jitterBufferTargetDelay");
+        const minimum = delta(kind, "jitterBufferMinimumDelay");
+        return target === null || minimum === null ? null : target - minimum;
+      };
+      added.push([tMs, extra("audio"), extra("video")]);
     }
     previous = row;
   }
+  // Without Chromium's log, a change of its added delays or of the audio jitter buffer target marks where the rendered offset moved.
+  const statsChanges: ChangeSpan[] = [];
+  for (let i = 1; i < jitter.length; i++) {
+    const moved = (a: number | null | undefined, b: number | null | undefined): boolean => typeof a === "number" && typeof b === "number" && Math.abs(a - b) > statsStepMs;
+    if (moved(added[i]![1], added[i - 1]![1]) || moved(added[i]![2], added[i - 1]![2]) || moved(jitter[i]![2], jitter[i - 1]![2])) statsChanges.push([jitter[i - 1]![0], jitter[i]![0]]);
+  }
+  const chromiumSync = analyseChromiumSync(syncLog, series, statsChanges);
+  const stretch = chromiumSync.steady;
+  const steady = stretch === null ? [] : series.filter((m) => m.flashDisplayMs >= stretch.fromMs && (stretch.toMs === null || m.flashDisplayMs < stretch.toMs)).map((m) => m.renderedOffsetMs);
   const column = (i: 1 | 2 | 3 | 4): number[] => jitter.flatMap((row) => (row[i] === null ? [] : [row[i] as number]));
   const last = rows.at(-1)?.[1];
   const unpaired = (events: { markerCode: number; paired: boolean }[], at: (e: never) => number) =>
@@ -135,10 +162,12 @@ export function measureViewerState(state: ViewerPageState, browser: BrowserMeasu
       series,
     },
     renderedOffsetMs: summarize(rendered),
-    settledOffsetMs: summarize(settled),
+    steadyOffsetMs: summarize(steady),
+    chromiumSync,
     webAudioOffsetMs: summarize(series.flatMap((m) => (m.webAudioOffsetMs === null ? [] : [m.webAudioOffsetMs]))),
     playoutLagMs: { summary: summarize(lag.map(([, ms]) => ms)), series: lag },
     jitterBufferMs: { audio: summarize(column(1)), audioTarget: summarize(column(2)), video: summarize(column(3)), videoTarget: summarize(column(4)), series: jitter },
+    addedDelayMs: added,
     frames: {
       ...state.frames,
       decoded: typeof last?.video?.framesDecoded === "number" ? last.video.framesDecoded : null,

@@ -1,7 +1,10 @@
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BrowserContext } from "playwright-core";
+import { createInterface } from "node:readline";
+import type { Browser, BrowserContext } from "playwright-core";
+import { chromiumSyncLogArgs, parseChromiumSyncLine, type ChromiumSyncLine } from "./chromium-sync-log.js";
 
 /** Where Debian (and most Linux distributions) install Chromium; avsync never downloads a browser. */
 export const defaultChromiumPath = "/usr/bin/chromium";
@@ -41,6 +44,10 @@ export interface ChromiumSession {
   context: BrowserContext;
   executable: string;
   profileDir: string;
+  /** The browser's own process; its helpers share its process group. */
+  pid: number;
+  /** Chromium's A/V sync log so far (libwebrtc's own view of the delays it balances), oldest first. */
+  syncLog(): ChromiumSyncLine[];
   /** Closes the browser (every process it started) and removes the profile; safe to call twice. */
   close(): Promise<void>;
 }
@@ -54,10 +61,12 @@ export function findChromium(executablePath = process.env.AVSYNC_CHROMIUM ?? def
 }
 
 /**
- * Launches headless Chromium through playwright-core with a fresh profile. Playwright's own
- * SIGINT/SIGTERM handlers are off: the caller closes the browser when its run is interrupted, so
- * the partial result is still written; Playwright's exit hook still kills the browser if the
- * process dies first, and ours removes the profile.
+ * Starts headless Chromium with a fresh profile in a process group of its own and drives it over
+ * CDP with playwright-core. avsync starts the process itself (rather than Playwright's launch) for
+ * two reasons: its stderr carries libwebrtc's A/V sync log, which getStats() does not expose, and
+ * the whole group can be stopped by pid whatever happens to the CDP connection. Ctrl-C in the
+ * terminal reaches avsync only; avsync closes the browser, and an exit hook kills the group if
+ * avsync dies first.
  */
 export async function launchChromium(opts: { executablePath?: string } = {}): Promise<ChromiumSession> {
   const found = findChromium(opts.executablePath);
@@ -69,48 +78,91 @@ export async function launchChromium(opts: { executablePath?: string } = {}): Pr
     throw new Error("Cannot run the browser probe: the `playwright-core` package is not installed.", { cause: error });
   }
   const profileDir = mkdtempSync(join(tmpdir(), "avsync-chromium-"));
-  const removeProfile = (): void => rmSync(profileDir, { recursive: true, force: true });
-  process.on("exit", removeProfile);
-  let context: BrowserContext;
+  const child = spawn(found.path, [...chromiumArgs, ...chromiumSyncLogArgs, `--user-data-dir=${profileDir}`, "--remote-debugging-port=0", "about:blank"], {
+    stdio: ["ignore", "ignore", "pipe"],
+    detached: true,
+  });
+  const exited = new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    child.once("error", () => resolve());
+  });
+  const killGroup = (signal: NodeJS.Signals): void => {
+    try {
+      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, signal);
+    } catch {
+      // the group is gone already
+    }
+  };
+  const onExit = (): void => {
+    killGroup("SIGKILL");
+    rmSync(profileDir, { recursive: true, force: true });
+  };
+  process.on("exit", onExit);
+
+  const syncLines: ChromiumSyncLine[] = [];
+  const recentStderr: string[] = [];
+  let endpoint: (url: string) => void;
+  const listening = new Promise<string>((resolve) => (endpoint = resolve));
+  createInterface({ input: child.stderr! }).on("line", (line) => {
+    const parsed = parseChromiumSyncLine(line);
+    if (parsed) {
+      if (syncLines.length < maxSyncLines) syncLines.push(parsed);
+      return;
+    }
+    const devtools = /DevTools listening on (ws:\/\/\S+)/.exec(line);
+    if (devtools) endpoint(devtools[1]!);
+    recentStderr.push(line);
+    if (recentStderr.length > 20) recentStderr.shift();
+  });
+
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      await Promise.race([browser?.close().catch(() => undefined), sleep(3000)]);
+      killGroup("SIGTERM");
+      await Promise.race([exited, sleep(3000)]);
+      killGroup("SIGKILL");
+      await Promise.race([exited, sleep(2000)]);
+      // A helper that left the group (none does today) still carries the profile path on its command line.
+      for (const pid of findProcessesMentioning(profileDir)) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // it exited meanwhile
+        }
+      }
+      rmSync(profileDir, { recursive: true, force: true });
+      process.off("exit", onExit);
+    })();
+    return closed;
+  };
+
+  let browser: Browser | undefined;
   try {
-    context = await playwright.chromium.launchPersistentContext(profileDir, {
-      executablePath: found.path,
-      headless: true,
-      args: chromiumArgs.filter((arg) => arg !== "--headless"),
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false,
-      timeout: 30_000,
-    });
+    const url = await Promise.race([
+      listening,
+      exited.then(() => Promise.reject(new Error(`it exited at start (${recentStderr.slice(-3).join(" | ") || "no output"})`))),
+      sleep(30_000).then(() => Promise.reject(new Error("it did not open its DevTools endpoint within 30 s"))),
+    ]);
+    browser = await playwright.chromium.connectOverCDP(url, { timeout: 30_000 });
   } catch (error) {
-    removeProfile();
-    process.off("exit", removeProfile);
+    await close();
     throw new Error(`Could not start Chromium at ${found.path}: ${(error as Error).message.split("\n")[0]}`, { cause: error });
   }
-  let closed: Promise<void> | undefined;
   return {
-    context,
+    context: browser.contexts()[0] ?? (await browser.newContext()),
     executable: found.path,
     profileDir,
-    close(): Promise<void> {
-      closed ??= (async () => {
-        await Promise.race([context.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5000))]);
-        // Whatever did not exit in time (the browser or one of its helpers) is killed by pid; only
-        // processes of this session carry its unique profile path on their command line.
-        for (const pid of findProcessesMentioning(profileDir)) {
-          try {
-            process.kill(pid, "SIGKILL");
-          } catch {
-            // it exited meanwhile
-          }
-        }
-        removeProfile();
-        process.off("exit", removeProfile);
-      })();
-      return closed;
-    },
+    pid: child.pid!,
+    syncLog: () => [...syncLines],
+    close,
   };
 }
+
+// A run of an hour logs ~2 lines a second; the cap only guards against a Chromium that floods.
+const maxSyncLines = 50_000;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /** Pids of live processes whose command line contains `text` (Linux /proc), for leak checks and clean-up. */
 export function findProcessesMentioning(text: string): number[] {

@@ -254,17 +254,27 @@ function browserVsNodeChart(result: BenchResult): ChartSpec {
   const browser = result.browser!;
   const nodeMarkers = result.probe?.content.markers ?? [];
   const byIndex = (values: Array<[number, number | null]>): Point[] => values.flatMap(([x, y]) => (y === null ? [] : [{ x, y: round(y, 3) }]));
-  const explanation = browser.comparison?.explanation ?? "Run with --probe node,browser to compare with the node probe.";
+  const explanation = browser.comparison?.explanation ?? "";
+  // Chromium's own account at each estimate it logged (timestamps + the residual it leaves), at the marker shown nearest to it.
+  const sender = browser.comparison?.senderClockMs ?? null;
+  const account: Point[] =
+    sender === null || browser.markers.series.length === 0
+      ? []
+      : browser.chromiumSync.estimates.map((e) => {
+          const nearest = browser.markers.series.reduce((best, m) => (Math.abs(m.flashDisplayMs - e.tMs) < Math.abs(best.flashDisplayMs - e.tMs) ? m : best));
+          return { x: nearest.markerIndex, y: round(sender + e.residualMs, 3) };
+        });
   return {
     id: "browser-vs-node-per-marker",
     title: "Rendered in Chromium vs. delivered to the node probe, per marker",
-    caption: `Each marker's offset as headless Chromium rendered it (flash shown − beep heard) and as the node probe read it on the sender clock and at arrival. ${explanation}`,
+    caption: `Each marker's offset as headless Chromium rendered it (flash shown − beep heard), Chromium's own account of it from its sync log, and, with --probe node,browser, the node probe's reading on the sender clock and at arrival. Chromium closes in on the timestamps in ~16 ms steps and leaves up to ±${browser.chromiumSync.deadBandMs} ms. ${explanation}`,
     config: {
       type: "line",
       data: {
         datasets: [
           scatter("browser: rendered", byIndex(browser.markers.series.map((m) => [m.markerIndex, m.renderedOffsetMs])), colors.bad),
           scatter("browser: Web Audio copy", byIndex(browser.markers.series.map((m) => [m.markerIndex, m.webAudioOffsetMs])), colors.video),
+          scatter("Chromium's own account (timestamps + its residual)", account, colors.transport),
           scatter("node: sender clock (SR)", byIndex(nodeMarkers.map((m, i) => [i, m.senderOffsetMs])), colors.sender),
           scatter("node: at arrival", byIndex(nodeMarkers.map((m, i) => [i, m.arrivalOffsetMs])), colors.arrival),
         ],

@@ -79,6 +79,7 @@ Offset = t(video) − t(audio) as this browser renders it; positive = sound befo
     <div>last marker<br><span id="offset">—</span></div>
     <div>median: <span id="median">—</span></div>
     <div>markers paired: <span id="paired">0</span></div>
+    <div>browser's A/V sync: <span id="sync">—</span></div>
   </div>
 </div>
 <div id="chart-box"><canvas id="chart"></canvas></div>

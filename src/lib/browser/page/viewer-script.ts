@@ -20,6 +20,7 @@ const state = {
   markers: [],
   stats: [],
   playoutDelayMs: null,
+  addedDelay: null,
 };
 window.avsync = state;
 const periodMs = cfg.markerPeriodS * 1000;
@@ -174,6 +175,29 @@ const statFields = [
 ];
 
 let lastPlayout = null;
+const lastInbound = {};
+// The delay the browser adds beyond what its jitter buffers need (jitterBufferTargetDelay −
+// jitterBufferMinimumDelay per emitted frame or sample, over the last second): its A/V sync at work.
+// Chromium changes it in ~16 ms steps until it leaves under 30 ms of offset; the rendered offset
+// moves with each step, so a person watching sees when it has settled.
+function showAddedDelay(tMs, kind, s) {
+  const before = lastInbound[kind];
+  lastInbound[kind] = s;
+  if (!before || !(s.jitterBufferEmittedCount > before.jitterBufferEmittedCount)) return;
+  const n = s.jitterBufferEmittedCount - before.jitterBufferEmittedCount;
+  const added = ((s.jitterBufferTargetDelay - before.jitterBufferTargetDelay - (s.jitterBufferMinimumDelay - before.jitterBufferMinimumDelay)) / n) * 1000;
+  if (!Number.isFinite(added)) return;
+  const prev = state.addedDelay;
+  const value = Object.assign({ audioMs: null, videoMs: null, changedAtMs: tMs }, prev);
+  const previous = value[kind + "Ms"];
+  value[kind + "Ms"] = added;
+  if (previous === null || Math.abs(previous - added) > 3) value.changedAtMs = tMs;
+  state.addedDelay = value;
+  const parts = [];
+  if (value.videoMs !== null) parts.push("video +" + Math.max(0, value.videoMs).toFixed(0) + " ms");
+  if (value.audioMs !== null) parts.push("audio +" + Math.max(0, value.audioMs).toFixed(0) + " ms");
+  $("sync").textContent = parts.join(", ") + " (changed " + ((tMs - value.changedAtMs) / 1000).toFixed(0) + " s ago)";
+}
 async function sampleStats(pc) {
   const report = await pc.getStats();
   const tMs = performance.now();
@@ -185,6 +209,7 @@ async function sampleStats(pc) {
       lastPlayout = { totalPlayoutDelay: s.totalPlayoutDelay, totalSamplesCount: s.totalSamplesCount };
     }
     if (s.type !== "inbound-rtp" && s.type !== "media-playout") return;
+    if (s.type === "inbound-rtp" && (s.kind === "audio" || s.kind === "video")) showAddedDelay(tMs, s.kind, s);
     const row = { tMs, type: s.type, kind: s.kind || "audio" };
     for (const f of statFields) if (typeof s[f] === "number") row[f] = s[f];
     if (s.type === "media-playout") {

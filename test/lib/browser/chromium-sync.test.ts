@@ -1,0 +1,121 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { analyseChromiumSync, compareBrowser, estimateAt, measureViewerState, type ChromiumSyncLine } from "../../../src/lib/browser/index.js";
+
+// A run shaped like the ones in docs/browser-probe.md: audio 74 ms, video 21 ms at first; Chromium
+// raises video to 33 (at 5 s) and 48 ms (at 9 s) and then leaves −25 ms alone (inside ±30 ms).
+const measures: ChromiumSyncLine[] = Array.from({ length: 30 }, (_, i) => ({ kind: "measure", atMs: 2000 + i * 1000, audioDelayMs: 74, relativeDelayMs: 0 }));
+const log: ChromiumSyncLine[] = [
+  ...measures,
+  { kind: "change", atMs: 5000, videoDelayMs: 33, audioExtraMs: 0 },
+  { kind: "change", atMs: 9000, videoDelayMs: 48, audioExtraMs: 0 },
+  { kind: "estimate", atMs: 7000, audioDelayMs: 74, videoDelayMs: 33, relativeDelayMs: 0 },
+  { kind: "estimate", atMs: 18000, audioDelayMs: 74, videoDelayMs: 48, relativeDelayMs: 1 },
+  { kind: "estimate", atMs: 29000, audioDelayMs: 74, videoDelayMs: 48, relativeDelayMs: 0 },
+].sort((a, b) => a.atMs - b.atMs);
+// What the page measured: the injected −120 ms plus Chromium's offset at the time, plus 5 ms it does not model.
+const renderedAt = (tMs: number): number => -120 + 5 + (tMs < 5000 ? -53 : tMs < 9000 ? -41 : -26);
+const markers = Array.from({ length: 30 }, (_, i) => ({ flashDisplayMs: 1500 + i * 1000, renderedOffsetMs: renderedAt(1500 + i * 1000) }));
+
+test("Chromium's changes, its estimates and the markers shown around each", () => {
+  const sync = analyseChromiumSync(log, markers, []);
+  assert.equal(sync.logged, true);
+  assert.deepEqual(sync.changes.map((c) => c.videoDelayMs), [33, 48]);
+  assert.deepEqual(sync.estimates.map((e) => e.residualMs), [-41, -25, -26]);
+  // Around 7 s: the markers from 6.5 s (5.5 s is within 1 s of the change at 5 s) up to 8.5 s (the change at 9 s comes after).
+  const first = sync.estimates[0]!;
+  assert.equal(first.renderedMs, -156);
+  assert.equal(first.markers, 3);
+  assert.equal(sync.estimates[1]!.renderedMs, -141);
+  assert.deepEqual(sync.steady, { fromMs: 10_000, toMs: null, markers: 21 }, "from 1 s after the last change to the end");
+  assert.equal(sync.residualMs, -26, "the last estimate in the steady stretch");
+});
+
+test("a marker is set against the estimate of its own stretch, never across a change", () => {
+  const sync = analyseChromiumSync(log, markers, []);
+  assert.equal(estimateAt(sync, 7500)?.tMs, 7000);
+  assert.equal(estimateAt(sync, 9500), null, "within 1 s after a change the screen still catches up");
+  assert.equal(estimateAt(sync, 4500), null, "the change at 5 s lies between");
+  assert.equal(estimateAt(sync, 28_500)?.tMs, 29_000);
+});
+
+test("a step of the audio delay is a change too", () => {
+  const stepped = log.map((l) => (l.kind === "measure" && l.atMs >= 20_000 ? { ...l, audioDelayMs: 60 } : l));
+  const sync = analyseChromiumSync(stepped, markers, []);
+  assert.deepEqual(sync.steady, { fromMs: 21_000, toMs: null, markers: 10 }, "the audio delay moved between the measures at 19 and 20 s");
+  assert.equal(sync.residualMs, -26, "only the estimate after the step counts");
+});
+
+test("a late change that has not reached enough markers leaves the stretch before it as the steady one", () => {
+  const late = [...log, { kind: "change" as const, atMs: 28_200, videoDelayMs: 64, audioExtraMs: 0 }];
+  const sync = analyseChromiumSync(late, markers, []);
+  assert.deepEqual(sync.steady, { fromMs: 10_000, toMs: 28_200, markers: 18 });
+  assert.equal(sync.residualMs, -25, "the estimate at 29 s is past the change");
+});
+
+test("no change and Chromium's own view inside its dead band: steady from the start; outside it: still moving", () => {
+  const quiet = log.filter((l) => l.kind !== "change").map((l) => (l.kind === "estimate" ? { ...l, videoDelayMs: 60 } : l));
+  assert.deepEqual(analyseChromiumSync(quiet, markers, []).steady, { fromMs: 1500, toMs: null, markers: 30 });
+  const waiting = log.filter((l) => l.kind !== "change").map((l) => (l.kind === "estimate" ? { ...l, videoDelayMs: 21 } : l));
+  assert.equal(analyseChromiumSync(waiting, markers, []).steady, null);
+});
+
+test("without Chromium's log, getStats changes set the settling point", () => {
+  const sync = analyseChromiumSync([], markers, [[11_000, 12_000]]);
+  assert.equal(sync.logged, false);
+  assert.deepEqual(sync.steady, { fromMs: 13_000, toMs: null, markers: 18 });
+  assert.equal(sync.residualMs, null);
+});
+
+// The page's raw state for the same run, so compareBrowser sees what bench gives it.
+function pageState(contentMs: number) {
+  return {
+    phase: "playing",
+    error: null,
+    startedAtMs: 0,
+    connectedAtMs: 1000,
+    firstFrameAtMs: 1100,
+    audio: { clock: "track-playout" as const },
+    frames: { presented: 900, unreadable: 0, repeated: 0, skipped: 0, compositorMissed: 0 },
+    flashes: markers.map((m, i) => ({ markerCode: i % 8, displayMs: m.flashDisplayMs, paired: true })),
+    beeps: markers.map((m, i) => ({ markerCode: i % 8, heardMs: m.flashDisplayMs - m.renderedOffsetMs, paired: true })),
+    markers: markers.map((m, i) => ({
+      markerCode: i % 8,
+      flashDisplayMs: m.flashDisplayMs,
+      beepHeardMs: m.flashDisplayMs - m.renderedOffsetMs - contentMs + -120,
+      beepPullMs: null,
+      playoutDelayMs: 30,
+      offsetMs: m.renderedOffsetMs - -120 + contentMs,
+      flashPresentationMs: m.flashDisplayMs,
+      flashRtpTimestamp: null,
+      flashCaptureTimeMs: null,
+      flashReceiveTimeMs: null,
+    })),
+    stats: [],
+    playoutDelayMs: 30,
+  };
+}
+
+test("browser alone: rendered against the injected offset plus Chromium's own residual", () => {
+  const browser = measureViewerState(pageState(-120), { executable: "", version: "", audioClock: "track-playout" }, 1000, log);
+  assert.equal(browser.steadyOffsetMs.p50, -141);
+  const c = compareBrowser(browser, { ms: -120, source: "injected" }, null);
+  assert.equal(c.renderedMs, -141);
+  assert.equal(c.initialMs, -168, "before the first change");
+  assert.equal(c.steadyAfterS, 9);
+  assert.equal(c.chromiumResidualMs, -26);
+  assert.deepEqual(c.agreementMs.map(([, ms]) => ms), [5, 4, 5], "the 5 ms Chromium does not model at every estimate (its 1 ms of relative delay at 18 s aside)");
+  assert.equal(c.followedTimestampsPct, null, "no arrival reading to set it against");
+  assert.match(c.explanation, /Chromium rendered -141\.0 ms once steady \(from 9\.0 s after connecting to the end\), after 2 changes/);
+});
+
+test("a schedule error that Chromium corrects, and a timestamp error that it introduces, read as the share it followed", () => {
+  // Schedule −80: timestamps honest (sender clock 0), audio arrived 80 ms late; rendered = 0 + residual (+5).
+  const corrected = compareBrowser(measureViewerState(pageState(0), { executable: "", version: "", audioClock: null }, 1000, log), { ms: 0, source: "node-probe" }, -80);
+  assert.ok(Math.abs(corrected.followedTimestampsPct! - (80 + 5) / 80 * 100) < 1e-9, String(corrected.followedTimestampsPct));
+  assert.match(corrected.explanation, /schedule error .* it corrected 106%/);
+  // Timestamp −80: arrival honest (0), the timestamps put audio 80 ms off; rendered = −80 + residual (+5).
+  const introduced = compareBrowser(measureViewerState(pageState(-80), { executable: "", version: "", audioClock: null }, 1000, log), { ms: -80, source: "node-probe" }, 0);
+  assert.ok(Math.abs(introduced.followedTimestampsPct! - (75 / 80) * 100) < 1e-9, String(introduced.followedTimestampsPct));
+  assert.match(introduced.explanation, /timestamp error .* it introduced 94%/);
+});
