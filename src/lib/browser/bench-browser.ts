@@ -128,8 +128,8 @@ export function compareBrowser(browser: BrowserMeasurements, sender: { ms: numbe
       if (Math.abs(gap) < 10) parts.push(`Arrival (${ms(arrivalMs)}) agrees with the timestamps: the stream carried no schedule or timestamp error for Chromium to act on.`);
       else if (followedTimestampsPct !== null) {
         const kind = gap > 0 ? "schedule error (audio sent late against honest timestamps)" : "timestamp error (timestamps that misplace the audio)";
-        const verb = gap > 0 ? "corrected" : "introduced";
-        parts.push(`Arrival said ${ms(arrivalMs)} and the timestamps ${ms(sender.ms)}: a ${ms(gap)} ${kind}, assuming honest content. Chromium follows the timestamps: it ${verb} ${followedTimestampsPct.toFixed(0)}% of it (rendered − its residual − arrival = ${ms(renderedMs! - residual! - arrivalMs)}).`);
+        const what = gap > 0 ? `it corrected ${followedTimestampsPct.toFixed(0)}% of it` : `${followedTimestampsPct.toFixed(0)}% of it reaches the viewer`;
+        parts.push(`Arrival said ${ms(arrivalMs)} and the timestamps ${ms(sender.ms)}: a ${ms(gap)} ${kind}, assuming honest content. Chromium follows the timestamps, so ${what} (rendered − its residual − arrival = ${ms(renderedMs! - residual! - arrivalMs)}).`);
       }
     }
   }
