@@ -125,7 +125,10 @@ export function compareBrowser(browser: BrowserMeasurements, sender: { ms: numbe
       if (last) parts.push(`The page measured ${ms(last[1])} from Chromium's account: vsync, compositor and audio device, which Chromium does not model.`);
     }
     if (gap !== null && arrivalMs !== null) {
-      if (Math.abs(gap) < 10) parts.push(`Arrival (${ms(arrivalMs)}) agrees with the timestamps: the stream carried no schedule or timestamp error for Chromium to act on.`);
+      if (Math.abs(gap) < 10) {
+        const content = Math.abs(sender.ms!) >= 10 ? ` Both read ${ms(sender.ms)}: a content error, in the media itself, which no receiver can correct.` : "";
+        parts.push(`Arrival (${ms(arrivalMs)}) agrees with the timestamps: the stream carried no schedule or timestamp error for Chromium to act on.${content}`);
+      }
       else if (followedTimestampsPct !== null) {
         const kind = gap > 0 ? "schedule error (audio sent late against honest timestamps)" : "timestamp error (timestamps that misplace the audio)";
         const what = gap > 0 ? `it corrected ${followedTimestampsPct.toFixed(0)}% of it` : `${followedTimestampsPct.toFixed(0)}% of it reaches the viewer`;

@@ -119,3 +119,9 @@ test("a schedule error that Chromium corrects, and a timestamp error that it int
   assert.ok(Math.abs(introduced.followedTimestampsPct! - (75 / 80) * 100) < 1e-9, String(introduced.followedTimestampsPct));
   assert.match(introduced.explanation, /timestamp error .* so 94% of it reaches the viewer/);
 });
+
+test("a content error is named as one: arrival and timestamps agree, both off", () => {
+  const c = compareBrowser(measureViewerState(pageState(-120), { executable: "", version: "", audioClock: null }, 1000, log), { ms: -120, source: "node-probe" }, -119);
+  assert.equal(c.followedTimestampsPct, null);
+  assert.match(c.explanation, /Both read -120\.0 ms: a content error, in the media itself, which no receiver can correct\./);
+});
