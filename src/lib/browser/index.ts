@@ -3,7 +3,7 @@
 export { renderViewerPage, type ViewerPageOptions } from "./page/viewer-page.js";
 export { runBrowserProbe, type BrowserProbeOptions } from "./browser-probe.js";
 export { findChromium, findProcessesMentioning, chromiumArgs, quietHeadlessArgs } from "./chromium.js";
-export { measureViewerState, type BrowserMeasurements, type BrowserMarker, type BrowserStatsSample } from "./browser-result.js";
+export { measureViewerState, type BrowserMeasurements, type BrowserMarker, type BrowserStatsSample, type ViewerPageState } from "./browser-result.js";
 export { watchInBrowser, parseProbeKinds, compareBrowser, type ProbeKind, type BrowserWatch, type BrowserComparison } from "./bench-browser.js";
 export { renderBrowserSummary } from "./browser-summary.js";
 export { parseChromiumSyncLine, chromiumSyncDeadBandMs, type ChromiumSyncLine } from "./chromium-sync-log.js";

@@ -112,6 +112,17 @@ const benchMetrics: MetricDefinition<BenchResult>[] = [
       },
     ];
   }),
+  {
+    name: "browser.offset.steady",
+    kind: "trend",
+    unit: "ms",
+    description: "Offset the viewer got in headless Chromium (flash shown − beep heard) per marker of Chromium's steady stretch, once its A/V sync stopped moving (`--probe browser`).",
+    read: (r) => trend(r.browser?.steadyOffsetMs),
+  },
+  { name: "browser.offset.rendered", kind: "trend", unit: "ms", description: "Offset the viewer got in headless Chromium per marker, over the whole run (its A/V sync walking included).", read: (r) => trend(r.browser?.renderedOffsetMs) },
+  { name: "browser.residual", kind: "gauge", unit: "ms", description: "The offset Chromium itself believes it leaves in its steady stretch (its sync log; it corrects nothing under ±30 ms).", read: (r) => (r.browser ? { value: r.browser.chromiumSync.residualMs } : null) },
+  { name: "browser.steadyAfter", kind: "gauge", unit: "s", description: "Seconds from the browser's connection to the start of Chromium's steady stretch.", read: (r) => (r.browser ? { value: r.browser.comparison?.steadyAfterS ?? null } : null) },
+  { name: "browser.markers.paired", kind: "rate", unit: "ratio", description: "Markers the browser paired (flash shown with its beep heard) out of those the run should have carried.", read: (r) => rate(r.browser?.markers.paired, r.browser ? r.expectedMarkers : null) },
   { name: "continuity.audio.gaps", kind: "counter", unit: "gaps", description: "Audio arrival pauses over 2.5 frame durations (a playout buffer must bridge them).", read: (r) => counter(r.probe?.continuity.audio.audioGaps?.count) },
   { name: "continuity.video.repeated", kind: "counter", unit: "frames", description: "Content frames the sender showed again (read from the decoded frame counter).", read: (r) => counter(r.probe?.continuity.video.content.repeated) },
   { name: "continuity.video.skipped", kind: "counter", unit: "frames", description: "Content frames that never arrived between two that did.", read: (r) => counter(r.probe?.continuity.video.content.skipped) },

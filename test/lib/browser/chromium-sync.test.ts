@@ -1,21 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { analyseChromiumSync, compareBrowser, estimateAt, measureViewerState, type ChromiumSyncLine } from "../../../src/lib/browser/index.js";
-
-// A run shaped like the ones in docs/browser-probe.md: audio 74 ms, video 21 ms at first; Chromium
-// raises video to 33 (at 5 s) and 48 ms (at 9 s) and then leaves −25 ms alone (inside ±30 ms).
-const measures: ChromiumSyncLine[] = Array.from({ length: 30 }, (_, i) => ({ kind: "measure", atMs: 2000 + i * 1000, audioDelayMs: 74, relativeDelayMs: 0 }));
-const log: ChromiumSyncLine[] = [
-  ...measures,
-  { kind: "change", atMs: 5000, videoDelayMs: 33, audioExtraMs: 0 },
-  { kind: "change", atMs: 9000, videoDelayMs: 48, audioExtraMs: 0 },
-  { kind: "estimate", atMs: 7000, audioDelayMs: 74, videoDelayMs: 33, relativeDelayMs: 0 },
-  { kind: "estimate", atMs: 18000, audioDelayMs: 74, videoDelayMs: 48, relativeDelayMs: 1 },
-  { kind: "estimate", atMs: 29000, audioDelayMs: 74, videoDelayMs: 48, relativeDelayMs: 0 },
-].sort((a, b) => a.atMs - b.atMs);
-// What the page measured: the injected −120 ms plus Chromium's offset at the time, plus 5 ms it does not model.
-const renderedAt = (tMs: number): number => -120 + 5 + (tMs < 5000 ? -53 : tMs < 9000 ? -41 : -26);
-const markers = Array.from({ length: 30 }, (_, i) => ({ flashDisplayMs: 1500 + i * 1000, renderedOffsetMs: renderedAt(1500 + i * 1000) }));
+import { log, markers, pageState } from "./synthetic-browser.js";
 
 test("Chromium's changes, its estimates and the markers shown around each", () => {
   const sync = analyseChromiumSync(log, markers, []);
@@ -66,35 +52,6 @@ test("without Chromium's log, getStats changes set the settling point", () => {
   assert.deepEqual(sync.steady, { fromMs: 13_000, toMs: null, markers: 18 });
   assert.equal(sync.residualMs, null);
 });
-
-// The page's raw state for the same run, so compareBrowser sees what bench gives it.
-function pageState(contentMs: number) {
-  return {
-    phase: "playing",
-    error: null,
-    startedAtMs: 0,
-    connectedAtMs: 1000,
-    firstFrameAtMs: 1100,
-    audio: { clock: "track-playout" as const },
-    frames: { presented: 900, unreadable: 0, repeated: 0, skipped: 0, compositorMissed: 0 },
-    flashes: markers.map((m, i) => ({ markerCode: i % 8, displayMs: m.flashDisplayMs, paired: true })),
-    beeps: markers.map((m, i) => ({ markerCode: i % 8, heardMs: m.flashDisplayMs - m.renderedOffsetMs, paired: true })),
-    markers: markers.map((m, i) => ({
-      markerCode: i % 8,
-      flashDisplayMs: m.flashDisplayMs,
-      beepHeardMs: m.flashDisplayMs - m.renderedOffsetMs - contentMs + -120,
-      beepPullMs: null,
-      playoutDelayMs: 30,
-      offsetMs: m.renderedOffsetMs - -120 + contentMs,
-      flashPresentationMs: m.flashDisplayMs,
-      flashRtpTimestamp: null,
-      flashCaptureTimeMs: null,
-      flashReceiveTimeMs: null,
-    })),
-    stats: [],
-    playoutDelayMs: 30,
-  };
-}
 
 test("browser alone: rendered against the injected offset plus Chromium's own residual", () => {
   const browser = measureViewerState(pageState(-120), { executable: "", version: "", audioClock: "track-playout" }, 1000, log);

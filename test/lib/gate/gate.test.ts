@@ -2,6 +2,8 @@ import { strict as assert } from "node:assert";
 import { test } from "node:test";
 import { exitCodes } from "../../../src/lib/cli/exit-codes.js";
 import { compareMetrics, evaluateGate, exitCodeOf, parseGateSpec } from "../../../src/lib/gate/index.js";
+import { compareBrowser, measureViewerState } from "../../../src/lib/browser/index.js";
+import { log, pageState } from "../browser/synthetic-browser.js";
 import { syntheticBenchResult } from "../report/synthetic-bench-result.js";
 
 const clean = syntheticBenchResult({ durationS: 20 });
@@ -64,4 +66,19 @@ test("presets are refused for storms, and the exit code puts a failed run before
   assert.equal(exitCodeOf({ complete: true, interrupted: false }, failing), exitCodes.gateFailed);
   assert.equal(exitCodeOf({ complete: false, interrupted: false }, failing), exitCodes.runFailed);
   assert.equal(exitCodeOf({ complete: false, interrupted: true }, failing), exitCodes.interrupted);
+});
+
+test("browser thresholds read what the viewer got; without the browser probe they have no data and fail", () => {
+  const spec = parseGateSpec({ threshold: ["browser.offset.steady.p50 > -150", "browser.residual >= -30", "browser.markers.paired == 100%"] }, "bench", null)!;
+  const watched = structuredClone(clean);
+  watched.browser = measureViewerState(pageState(-120), { executable: "", version: "", audioClock: "track-playout" }, 1000, log);
+  watched.browser.comparison = compareBrowser(watched.browser, { ms: -120, source: "injected" }, null);
+  watched.expectedMarkers = watched.browser.markers.paired;
+  const byName = Object.fromEntries(evaluateGate(watched, spec).checks.map((c) => [c.name, c]));
+  assert.equal(byName["browser.offset.steady.p50 > -150"]!.pass, true, byName["browser.offset.steady.p50 > -150"]!.message);
+  assert.match(byName["browser.offset.steady.p50 > -150"]!.message, /= -141 ms/);
+  assert.equal(byName["browser.residual >= -30"]!.pass, true);
+  assert.equal(byName["browser.markers.paired == 100%"]!.pass, true);
+  const without = evaluateGate(clean, spec);
+  assert.ok(without.checks.filter((c) => c.kind === "threshold").every((c) => !c.pass && /has no data/.test(c.message)), "no browser data, no pass");
 });
