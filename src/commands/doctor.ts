@@ -1,7 +1,7 @@
 import { Flags } from "@oclif/core";
 import { AvsyncCommand } from "../lib/cli/avsync-command.js";
-import { formatDoctorReport, runDoctor, type DoctorReport } from "../lib/doctor/index.js";
-import { createRunFolder, writeResultJson } from "../lib/report/index.js";
+import { runDoctor, type DoctorReport } from "../lib/doctor/index.js";
+import { createRunFolder, formatDoctorReport, writeResultJson } from "../lib/report/index.js";
 
 export default class Doctor extends AvsyncCommand {
   static summary = "Read this host's TCP settings and state, and say what is risky for a real-time signaling server, and how to measure it.";

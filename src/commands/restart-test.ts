@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { Flags } from "@oclif/core";
 import { AvsyncCommand } from "../lib/cli/avsync-command.js";
 import { exitCodes } from "../lib/cli/exit-codes.js";
-import { createRunFolder, writeResultJson } from "../lib/report/index.js";
-import { formatRestartTable, runListenerRestartTest, type RestartTestResult } from "../lib/restart/index.js";
+import { createRunFolder, formatRestartTable, writeResultJson } from "../lib/report/index.js";
+import { runListenerRestartTest, type RestartTestResult } from "../lib/restart/index.js";
 
 export default class RestartTest extends AvsyncCommand {
   static summary = "Restart a listener over its own server-side TIME_WAIT, for every SO_REUSEADDR / SO_REUSEPORT combination, and tabulate which rebinds work.";

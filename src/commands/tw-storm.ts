@@ -6,9 +6,9 @@ import { abortOnInterrupt } from "../lib/cli/interrupt.js";
 import { removeLeftoverNamespaces } from "../lib/netns/index.js";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { formatSysctlMatrixSummary, maxMatrixCells, parseMatrixAxis, runSysctlMatrix, type SysctlMatrixEvents, type SysctlMatrixResult } from "../lib/matrix/index.js";
+import { maxMatrixCells, parseMatrixAxis, runSysctlMatrix, type SysctlMatrixEvents, type SysctlMatrixResult } from "../lib/matrix/index.js";
 import { gateFlags, gateOptionsFromFlags } from "../lib/cli/gate-flags.js";
-import { createRunFolder, finishRunFolder, gateFailureMessage, prepareGate, renderGateSummary, writeResultJson } from "../lib/report/index.js";
+import { createRunFolder, finishRunFolder, formatSysctlMatrixSummary, gateFailureMessage, prepareGate, renderGateSummary, writeResultJson } from "../lib/report/index.js";
 import {
   closeModes,
   formatTwStormProgress,

@@ -4,4 +4,3 @@ export { judgeMatrix, type SysctlVerdict, type VerdictMeasure } from "./matrix-v
 export { probePortReuse, type PortReuseProbe } from "./reuse-probe.js";
 export type { SysctlMatrixResult } from "./sysctl-matrix-result.js";
 export { runSysctlMatrix, type SysctlMatrixEvents } from "./sysctl-matrix-runner.js";
-export { formatSysctlMatrixSummary } from "./sysctl-matrix-summary.js";

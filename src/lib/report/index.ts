@@ -17,3 +17,6 @@ export {
   type ReportSummary,
 } from "./render-report.js";
 export { renderGateSummary, gateFailureMessage } from "./gate-summary.js";
+export { formatDoctorReport } from "./doctor-summary.js";
+export { formatSysctlMatrixSummary } from "./sysctl-matrix-summary.js";
+export { formatRestartTable } from "./restart-summary.js";

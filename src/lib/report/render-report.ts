@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { formatDoctorReport } from "../doctor/index.js";
+import { formatDoctorReport } from "./doctor-summary.js";
 import { compareMetrics, evaluateGate, exitCodeOf, parseGateSpec, parseMaxRegression, type GateReport, type GateSpec, type MetricDelta } from "../gate/index.js";
-import { formatSysctlMatrixSummary } from "../matrix/index.js";
-import { formatRestartTable } from "../restart/index.js";
+import { formatSysctlMatrixSummary } from "./sysctl-matrix-summary.js";
+import { formatRestartTable } from "./restart-summary.js";
 import { chartSpecsFor } from "./chart-specs.js";
 import { htmlOutput } from "./html-output.js";
 import { junitOutput } from "./junit-output.js";

@@ -1,2 +1,1 @@
 export { expectedRebind, runListenerRestartTest, type ListenerOption, type RestartRow, type RestartTestResult } from "./listener-restart.js";
-export { formatRestartTable } from "./restart-summary.js";

@@ -18,10 +18,10 @@ test("a 1,000-port range runs dry without reuse, not with reuse=1, never on loop
     assert.equal(noReuse.sysctls.client["net.ipv4.tcp_tw_reuse"], "0");
     assert.equal(noReuse.cycles.succeeded, 1000);
     assert.deepEqual(noReuse.errorsByErrno, { EADDRNOTAVAIL: 1500 });
-    // 1,000 cycles at 400/s take 2.5 s and the first failure comes right after; three storms share
-    // two cores here, so the rate may sag a little, but the failure must come long before the
-    // storm's 6.25 s end.
-    assert.ok(noReuse.cycles.firstFailureS! > 2.3 && noReuse.cycles.firstFailureS! < 3.5, `first failure at ${noReuse.cycles.firstFailureS} s`);
+    // 1,000 cycles at 400/s take 2.5 s and the first failure comes right after. Three storms share
+    // two cores with the rest of the suite, so the rate sags (3.6 s was seen in one CI run); what
+    // matters is that the range ran dry mid-storm, well before its 6.25 s end, never before 2.5 s.
+    assert.ok(noReuse.cycles.firstFailureS! > 2.3 && noReuse.cycles.firstFailureS! < 5, `first failure at ${noReuse.cycles.firstFailureS} s`);
     assert.equal(noReuse.predictions.portRange, 1000);
     assert.ok(noReuse.series.errorsByErrno.length > 0);
   });

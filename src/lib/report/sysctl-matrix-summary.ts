@@ -1,5 +1,5 @@
-import type { MatrixCellSummary } from "./matrix-cell.js";
-import type { SysctlMatrixResult } from "./sysctl-matrix-result.js";
+import type { MatrixCellSummary, SysctlMatrixResult } from "../matrix/index.js";
+import { escapeMarkdown as md } from "./escape.js";
 
 const seconds = (value: number | null): string => (value === null ? "–" : `${value.toFixed(1)} s`);
 const ms = (us: number): string => (us / 1000).toFixed(2);
@@ -8,7 +8,7 @@ function cellRow(cell: MatrixCellSummary): string {
   const failures = cell.eaddrnotavail ? `${cell.eaddrnotavail} (first at ${seconds(cell.firstFailureS)})` : "0";
   const reuse = !cell.portReuse ? "–" : cell.portReuse.reusedAfterMs === null ? "never ≤ 10 s" : `${Math.round(cell.portReuse.reusedAfterMs)} ms`;
   const latency = cell.connectUs.count ? `${ms(cell.connectUs.p50)} / ${ms(cell.connectUs.p95)} / ${ms(cell.connectUs.p99)}` : "–";
-  return `| ${cell.label} | ${cell.cycles.succeeded}/${cell.cycles.started} | ${cell.timeWaitPeak.total} | ${seconds(cell.lifetimeS.fromTimers)} / ${seconds(cell.lifetimeS.fromDrain)} | ${failures} | ${reuse} | ${latency} | ${cell.counters.TWRecycled} | ${cell.counters.TCPTimeWaitOverflow} |`;
+  return `| ${md(cell.label)} | ${cell.cycles.succeeded}/${cell.cycles.started} | ${cell.timeWaitPeak.total} | ${seconds(cell.lifetimeS.fromTimers)} / ${seconds(cell.lifetimeS.fromDrain)} | ${failures} | ${reuse} | ${latency} | ${cell.counters.TWRecycled} | ${cell.counters.TCPTimeWaitOverflow} |`;
 }
 
 /** The matrix as Markdown: one row per cell, then each sysctl's verdict with its numbers and kernel documentation; for summary.md and the terminal. */
@@ -20,7 +20,7 @@ export function formatSysctlMatrixSummary(result: SysctlMatrixResult): string {
     "",
     "| cell | ok/started | peak TIME_WAIT | TIME_WAIT lifetime (ss timers / drain) | EADDRNOTAVAIL | TIME_WAIT port reused after | connect p50 / p95 / p99 ms | TWRecycled | TCPTimeWaitOverflow |",
     "|---|---|---|---|---|---|---|---|---|",
-    ...result.cells.map((cell) => (cell.summary ? cellRow(cell.summary) : `| ${cell.label} | failed: ${cell.error} | | | | | | | |`)),
+    ...result.cells.map((cell) => (cell.summary ? cellRow(cell.summary) : `| ${md(cell.label)} | failed: ${md(cell.error)} | | | | | | | |`)),
     "",
     "## Verdicts",
   ];

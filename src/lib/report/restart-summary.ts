@@ -1,4 +1,4 @@
-import type { ListenerOption, RestartTestResult } from "./listener-restart.js";
+import type { ListenerOption, RestartTestResult } from "../restart/index.js";
 
 const options = (set: ListenerOption[]): string => (set.length ? set.map((option) => option.replace("SO_", "")).join("+") : "none");
 

@@ -1,0 +1,20 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { SysctlMatrixResult } from "../../../src/lib/matrix/index.js";
+import { formatSysctlMatrixSummary } from "../../../src/lib/report/index.js";
+
+// A regression: a failed cell's error text went into the Markdown table as it was, so a `|` in it
+// (or a newline, or a backtick) broke the table in summary.md.
+test("a failed cell's error cannot break the matrix table", () => {
+  const result = {
+    complete: false,
+    meta: { kernel: "6.18" },
+    cells: [{ label: "tcp_tw_reuse=1", settings: {}, summary: null, error: "ip netns | exec failed:\n`sysctl` *denied*", storm: null }],
+    verdicts: [],
+    warnings: [],
+  } as unknown as SysctlMatrixResult;
+  const table = formatSysctlMatrixSummary(result).split("\n").filter((line) => line.startsWith("| tcp"));
+  assert.equal(table.length, 1, "one line");
+  assert.equal(table[0], "| tcp\\_tw\\_reuse=1 | failed: ip netns \\| exec failed: \\`sysctl\\` \\*denied\\* | | | | | | | |");
+  assert.equal(table[0]!.split(/(?<!\\)\|/).length - 2, 9, "still nine cells");
+});
