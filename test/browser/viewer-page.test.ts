@@ -89,4 +89,42 @@ describe("the serve page in headless Chromium", { skip: skipWithoutChromium }, (
       `the page shows ${run.shown}; Chromium's account: ${injectedMs} injected + its residual ${run.estimate.residualMs} ms = ${expected} ms (after ${run.waitedS.toFixed(1)} s)`,
     );
   });
+
+  // A regression: a flash is one frame, and when the page's main thread was busy its frame callback
+  // skipped frames the compositor did show, so the marker went unpaired. Blocking the main thread
+  // 70 ms in every 237 ms (not a divisor of the 1 s marker period, so the blocks drift across the
+  // flashes) forces that; flashes among presented frames are timed back from the next one.
+  test("a busy page still times flashes it missed but the compositor showed", async (t) => {
+    const target = await startEmbeddedTargetThread({ mode: "paced", pattern: {}, injections: { ...noInjections } });
+    const chromium = await launchChromium();
+    try {
+      const page = chromium.context.pages()[0] ?? (await chromium.context.newPage());
+      await page.goto(target.url.replace(/^ws/, "http").replace(/\/ws$/, "/"));
+      await page.waitForFunction(() => (window as unknown as { avsync: { phase: string } }).avsync.phase === "playing", undefined, { timeout: 15_000 });
+      await page.evaluate(() => {
+        setInterval(() => {
+          const until = performance.now() + 70;
+          while (performance.now() < until);
+        }, 237);
+      });
+      await page.waitForTimeout(14_000);
+      const state = await page.evaluate(() => (window as unknown as { avsync: ViewerPageState }).avsync);
+      const estimated = state.markers.filter((m) => m.flashEstimated);
+      const seen = state.markers.filter((m) => !m.flashEstimated);
+      t.diagnostic(`${estimated.length} of ${state.markers.length} flashes timed back; ${state.frames.compositorMissed} callbacks missed, ${state.frames.skipped} content frames not seen`);
+      assert.ok(state.frames.compositorMissed > 0, "the busy thread made the page miss frame callbacks");
+      assert.ok(estimated.length >= 1, `${estimated.length} of ${state.markers.length} flashes timed back (${state.frames.compositorMissed} callbacks missed)`);
+      assert.ok(state.markers.length >= 12, `${state.markers.length} markers paired in 14 s`);
+      // Each estimated one sits with its neighbours: same offset within one frame period + 5 ms (a vsync either way).
+      for (const m of estimated) {
+        const near = seen.filter((n) => Math.abs(n.flashDisplayMs - m.flashDisplayMs) < 4000).map((n) => n.offsetMs).sort((a, b) => a - b);
+        if (near.length === 0) continue;
+        const mid = near[Math.floor(near.length / 2)]!;
+        assert.ok(Math.abs(m.offsetMs - mid) <= 1000 / 30 + 5, `estimated flash at ${m.offsetMs.toFixed(1)} ms vs ${mid.toFixed(1)} ms around it`);
+      }
+    } finally {
+      await chromium.close();
+      await target.close();
+    }
+  });
 });

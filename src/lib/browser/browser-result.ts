@@ -10,7 +10,12 @@ export interface BrowserMarker {
   markerCode: number;
   /** requestVideoFrameCallback's expectedDisplayTime of the first presented flash frame. */
   flashDisplayMs: number;
-  flashPresentationMs: number;
+  /**
+   * True when the page's frame callback missed the flash frame although the compositor presented it:
+   * its display time is then the next frame's minus whole frame periods (±1 vsync).
+   */
+  flashEstimated: boolean;
+  flashPresentationMs: number | null;
   flashRtpTimestamp: number | null;
   flashCaptureTimeMs: number | null;
   flashReceiveTimeMs: number | null;

@@ -35,6 +35,7 @@ export function pageState(contentMs: number): ViewerPageState {
       beepPullMs: null,
       playoutDelayMs: 30,
       offsetMs: m.renderedOffsetMs - -120 + contentMs,
+      flashEstimated: false,
       flashPresentationMs: m.flashDisplayMs,
       flashRtpTimestamp: null,
       flashCaptureTimeMs: null,

@@ -98,6 +98,7 @@ function tryPair() {
       beepPullMs: best.pullMs,
       playoutDelayMs: best.playoutDelayMs,
       offsetMs: f.displayMs - best.heardMs,
+      flashEstimated: f.estimated,
       flashPresentationMs: f.presentationMs,
       flashRtpTimestamp: f.rtpTimestamp,
       flashCaptureTimeMs: f.captureTimeMs,
@@ -128,9 +129,8 @@ function onFrame(video, canvas, ctx2d) {
     try {
       state.frames.presented++;
       if (state.firstFrameAtMs === null) state.firstFrameAtMs = now;
-      if (state.lastPresentedFrames !== undefined && md.presentedFrames > state.lastPresentedFrames + 1) {
-        state.frames.compositorMissed += md.presentedFrames - state.lastPresentedFrames - 1;
-      }
+      const presentedDelta = state.lastPresentedFrames === undefined ? 1 : md.presentedFrames - state.lastPresentedFrames;
+      if (presentedDelta > 1) state.frames.compositorMissed += presentedDelta - 1;
       state.lastPresentedFrames = md.presentedFrames;
       ctx2d.drawImage(video, 0, 0, cfg.width, cfg.height);
       const reading = readFrame(ctx2d.getImageData(0, 0, cfg.width, cfg.height).data);
@@ -141,11 +141,31 @@ function onFrame(video, canvas, ctx2d) {
           const d = (reading.frameCode - state.lastCode + loopFrames) % loopFrames;
           if (d === 0) state.frames.repeated++;
           else state.frames.skipped += d - 1;
+          // A flash is one frame. When the page's callback missed frames the compositor did present
+          // (presentedFrames moved by at least as many), a flash among them was on screen: it is
+          // timed back from this frame by whole frame periods and marked estimated. Frames the
+          // browser dropped (presentedFrames moved by less) were never seen, and neither was their flash.
+          if (d > 1 && presentedDelta >= d) {
+            const flashCode = Math.ceil((state.lastCode + 1) / framesPerMarker) * framesPerMarker;
+            const back = (reading.frameCode - flashCode + loopFrames) % loopFrames;
+            if (back > 0 && back < d) {
+              state.flashes.push({
+                markerCode: (flashCode % loopFrames) / framesPerMarker,
+                displayMs: md.expectedDisplayTime - (back * 1000) / cfg.fps,
+                presentationMs: null, rtpTimestamp: null, captureTimeMs: null, receiveTimeMs: null, processingDurationS: null,
+                lumaMean: null,
+                estimated: true,
+                paired: false,
+              });
+              tryPair();
+            }
+          }
         }
         state.lastCode = reading.frameCode;
         if (reading.flash && reading.frameCode % framesPerMarker === 0) {
           state.flashes.push({
             markerCode: reading.frameCode / framesPerMarker,
+            estimated: false,
             displayMs: md.expectedDisplayTime,
             presentationMs: md.presentationTime,
             rtpTimestamp: md.rtpTimestamp === undefined ? null : md.rtpTimestamp,
