@@ -1,6 +1,7 @@
 import { summarize } from "../analysis/index.js";
 import type { PatternOptions } from "../media/index.js";
 import { runBrowserProbe } from "./browser-probe.js";
+import { estimateAt } from "./chromium-sync.js";
 import type { BrowserMeasurements } from "./browser-result.js";
 
 /** Which receivers a bench runs: avsync's node probe, headless Chromium on the viewer page, or both. */
@@ -61,9 +62,9 @@ export interface BrowserComparison {
   /** The offset Chromium itself believes it leaves in the steady stretch (its log); within about its ±30 ms dead band. */
   chromiumResidualMs: number | null;
   /**
-   * rendered − (sender clock + Chromium's residual): how far the page's measurement is from
-   * Chromium's own account, i.e. what Chromium does not model (vsync phase, compositor, audio
-   * device). One value per Chromium estimate with markers around it: [tMs, ms].
+   * rendered − (sender clock + Chromium's residual at the time): how far the page's measurement is
+   * from Chromium's own account, i.e. what Chromium does not model (vsync phase, compositor, audio
+   * device). One value per marker that has Chromium's view in effect: [flashDisplayMs, ms].
    */
   agreementMs: [number, number][];
   /** rendered − arrival: how far Chromium's playout moved the offset from what the network delivered. */
@@ -94,7 +95,12 @@ export function compareBrowser(browser: BrowserMeasurements, sender: { ms: numbe
   const initialMs = firstChange === null ? null : summarize(initial).p50;
   const steadyAfterS = sync.steady !== null && connected !== null && renderedMs !== null ? Math.max(0, sync.steady.fromMs - connected) / 1000 : null;
   const agreementMs: [number, number][] =
-    sender.ms === null ? [] : sync.estimates.flatMap((e) => (e.renderedMs === null ? [] : [[e.tMs, e.renderedMs - (sender.ms! + e.residualMs)] as [number, number]]));
+    sender.ms === null
+      ? []
+      : browser.markers.series.flatMap((m) => {
+          const estimate = estimateAt(sync, m.flashDisplayMs);
+          return estimate ? [[m.flashDisplayMs, m.renderedOffsetMs - (sender.ms! + estimate.residualMs)] as [number, number]] : [];
+        });
   const movedFromArrivalMs = renderedMs !== null && arrivalMs !== null ? renderedMs - arrivalMs : null;
   const gap = sender.ms !== null && arrivalMs !== null ? sender.ms - arrivalMs : null;
   const residual = sync.residualMs;
@@ -121,8 +127,10 @@ export function compareBrowser(browser: BrowserMeasurements, sender: { ms: numbe
           `The timestamps say ${ms(sender.ms)} (${source}); Chromium's own estimate of what it leaves is ${ms(residual)} (it corrects nothing under ±${sync.deadBandMs} ms), so by its account the viewer gets ${ms(sender.ms + residual)}.`,
         );
       } else if (!sync.logged) parts.push(`The timestamps say ${ms(sender.ms)} (${source}); Chromium's sync log was not available to say what it left.`);
-      const last = agreementMs.at(-1);
-      if (last) parts.push(`The page measured ${ms(last[1])} from Chromium's account: vsync, compositor and audio device, which Chromium does not model.`);
+      const agreement = summarize(agreementMs.map(([, a]) => a));
+      if (agreement.count) {
+        parts.push(`Marker by marker the page measured ${ms(agreement.p50)} (median; ${ms(agreement.min)} … ${ms(agreement.max)} over ${agreement.count}) from Chromium's account at the time: vsync, compositor and audio device, which Chromium does not model.`);
+      }
     }
     if (gap !== null && arrivalMs !== null) {
       if (Math.abs(gap) < 10) {

@@ -16,12 +16,14 @@ export interface ChromiumSync {
   /** Each second: [tMs, the audio path's total delay, how much later video arrived than audio for the same capture time]. */
   measures: [number, number, number][];
   /**
-   * Chromium's own view, every ~10 s. residualMs = video delay − audio delay + relative delay: the
-   * offset (DESIGN sign) it believes the viewer gets for content its timestamps call simultaneous.
-   * renderedMs is the median offset the page measured for the markers shown around it (±3 s, nothing
-   * changed in between); null when there were none.
+   * Chromium's own view of the offset, once a second. residualMs = video delay − audio delay +
+   * relative delay: the offset (DESIGN sign) it believes the viewer gets for content its timestamps
+   * call simultaneous. `logged` ones are its own "Sync info stats" lines (every ~10 s); the others
+   * take the audio and relative delay it logs each second and the video delay where it is known:
+   * from its last own line, or from its last change when that asked for at least the lowest video
+   * delay it ever reported (less than that, video runs at what its buffers need, unknown here).
    */
-  estimates: { tMs: number; audioDelayMs: number; videoDelayMs: number; relativeDelayMs: number; residualMs: number; renderedMs: number | null; markers: number }[];
+  estimates: { tMs: number; audioDelayMs: number; videoDelayMs: number; relativeDelayMs: number; residualMs: number; logged: boolean }[];
   /**
    * What the viewer got once Chromium stopped moving: the last stretch of at least 5 markers in which
    * no delay changed (from 1 s after a change to the next one, or to the end). Chromium may still take
@@ -30,7 +32,7 @@ export interface ChromiumSync {
    * null when no stretch qualifies (the run ended while Chromium was still moving).
    */
   steady: { fromMs: number; toMs: number | null; markers: number } | null;
-  /** Chromium's residual in the steady stretch (its last estimate there); null without one. */
+  /** Chromium's residual in the steady stretch (median of its estimates there); null without one. */
   residualMs: number | null;
   /** The spans in which a delay that sets the rendered offset changed (from the log, or getStats without it). */
   changeSpans: ChangeSpan[];
@@ -43,8 +45,8 @@ export type ChangeSpan = [fromMs: number, toMs: number];
 const audioStepMs = 3;
 // A video delay change reaches the screen over the next frames; a marker within this is not yet steady.
 const smoothingMs = 1000;
-// How far from an estimate a marker may be to be set against it.
-const nearMs = 3000;
+// How far from an estimate a marker may be to be set against it (estimates come once a second).
+const nearMs = 1500;
 
 /** Reads Chromium's sync log (already on the page clock) against the markers the page measured. */
 export function analyseChromiumSync(log: readonly ChromiumSyncLine[], markers: readonly { flashDisplayMs: number; renderedOffsetMs: number }[], statsChanges: readonly ChangeSpan[]): ChromiumSync {
@@ -55,23 +57,41 @@ export function analyseChromiumSync(log: readonly ChromiumSyncLine[], markers: r
   for (let i = 1; i < measures.length; i++) {
     if (Math.abs(measures[i]![1] - measures[i - 1]![1]) >= audioStepMs) spans.push([measures[i - 1]![0], measures[i]![0]]);
   }
-  const estimates = log.flatMap((l) => {
-    if (l.kind !== "estimate") return [];
-    const near = markers.filter((m) => sameStretch(spans, m.flashDisplayMs, l.atMs)).map((m) => m.renderedOffsetMs);
-    return [{
-      tMs: l.atMs,
-      audioDelayMs: l.audioDelayMs,
-      videoDelayMs: l.videoDelayMs,
-      relativeDelayMs: l.relativeDelayMs,
-      residualMs: l.videoDelayMs - l.audioDelayMs + l.relativeDelayMs,
-      renderedMs: summarize(near).p50,
-      markers: near.length,
-    }];
-  });
+  const estimates = chromiumEstimates(log, changes, measures);
   const steady = steadyStretch(spans, markers, estimates);
   const inSteady = steady === null ? [] : estimates.filter((e) => e.tMs >= steady.fromMs && (steady.toMs === null || e.tMs < steady.toMs));
-  return { logged, deadBandMs: chromiumSyncDeadBandMs, changes, measures, estimates, steady, residualMs: inSteady.at(-1)?.residualMs ?? null, changeSpans: spans };
+  return { logged, deadBandMs: chromiumSyncDeadBandMs, changes, measures, estimates, steady, residualMs: summarize(inSteady.map((e) => e.residualMs)).p50, changeSpans: spans };
 }
+
+// Its own lines where it wrote them, and one a second from its per-second line otherwise.
+function chromiumEstimates(log: readonly ChromiumSyncLine[], changes: ChromiumSync["changes"], measures: ChromiumSync["measures"]): ChromiumSync["estimates"] {
+  const own = log.flatMap((l) =>
+    l.kind === "estimate"
+      ? [{ tMs: l.atMs, audioDelayMs: l.audioDelayMs, videoDelayMs: l.videoDelayMs, relativeDelayMs: l.relativeDelayMs, residualMs: l.videoDelayMs - l.audioDelayMs + l.relativeDelayMs, logged: true }]
+      : [],
+  );
+  if (own.length === 0) return [];
+  // Video's delay is known after one of its own lines, or after a change to at least the lowest delay
+  // it ever reported (video then runs at the target); after a change to less, it runs at whatever its
+  // buffers need, which only its own lines tell.
+  const floorMs = Math.min(...own.map((e) => e.videoDelayMs));
+  const videoDelayAt = (tMs: number): number | null => {
+    const line = own.filter((e) => e.tMs <= tMs).at(-1);
+    const change = changes.filter((c) => c.tMs <= tMs).at(-1);
+    if (change && (!line || change.tMs > line.tMs)) return change.videoDelayMs >= floorMs ? change.videoDelayMs : null;
+    return line?.videoDelayMs ?? null;
+  };
+  const derived = measures
+    .filter(([tMs]) => own.every((e) => Math.abs(e.tMs - tMs) > tickMs / 2))
+    .flatMap(([tMs, audioDelayMs, relativeDelayMs]) => {
+      const videoDelayMs = videoDelayAt(tMs);
+      return videoDelayMs === null ? [] : [{ tMs, audioDelayMs, videoDelayMs, relativeDelayMs, residualMs: videoDelayMs - audioDelayMs + relativeDelayMs, logged: false }];
+    });
+  return [...own, ...derived].sort((a, b) => a.tMs - b.tMs);
+}
+
+// Chromium's sync runs once a second.
+const tickMs = 1000;
 
 // Fewer markers than this between two changes are a pause in Chromium's walk, not where it stays.
 const minSteadyMarkers = 5;

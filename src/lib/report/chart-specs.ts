@@ -1,6 +1,7 @@
 import type { ChartConfiguration, ChartDataset } from "chart.js";
 import { gatePresets, histogram } from "../analysis/index.js";
 import type { BenchResult } from "../bench/index.js";
+import { estimateAt } from "../browser/index.js";
 import type { TwStormResult } from "../storm/index.js";
 import { isBenchResult, type RunResult } from "./run-result.js";
 
@@ -255,14 +256,14 @@ function browserVsNodeChart(result: BenchResult): ChartSpec {
   const nodeMarkers = result.probe?.content.markers ?? [];
   const byIndex = (values: Array<[number, number | null]>): Point[] => values.flatMap(([x, y]) => (y === null ? [] : [{ x, y: round(y, 3) }]));
   const explanation = browser.comparison?.explanation ?? "";
-  // Chromium's own account at each estimate it logged (timestamps + the residual it leaves), at the marker shown nearest to it.
+  // Chromium's own account for each marker it had a view of: the timestamps' offset + the residual it believed it left.
   const sender = browser.comparison?.senderClockMs ?? null;
   const account: Point[] =
-    sender === null || browser.markers.series.length === 0
+    sender === null
       ? []
-      : browser.chromiumSync.estimates.map((e) => {
-          const nearest = browser.markers.series.reduce((best, m) => (Math.abs(m.flashDisplayMs - e.tMs) < Math.abs(best.flashDisplayMs - e.tMs) ? m : best));
-          return { x: nearest.markerIndex, y: round(sender + e.residualMs, 3) };
+      : browser.markers.series.flatMap((m) => {
+          const estimate = estimateAt(browser.chromiumSync, m.flashDisplayMs);
+          return estimate ? [{ x: m.markerIndex, y: round(sender + estimate.residualMs, 3) }] : [];
         });
   return {
     id: "browser-vs-node-per-marker",
