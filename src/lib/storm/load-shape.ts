@@ -39,5 +39,7 @@ export function splitLoadShape(spec: LoadShapeSpec, workers: number): LoadShapeS
 
 /** The mean rate of a shape over `durationS`, for predictions (rate × 60 s of TIME_WAIT). */
 export function meanRatePerS(spec: LoadShapeSpec, durationS: number): number {
+  // A burst due exactly at the end never starts: the storm is over by then.
+  if (spec.kind === "burst") return (spec.burstCycles * Math.ceil(durationS / spec.periodS)) / durationS;
   return createLoadShape(spec).cyclesDueBy(durationS) / durationS;
 }

@@ -18,7 +18,11 @@ test("a burst starts its cycles at once each period", () => {
   assert.equal(burst.cyclesDueBy(0), 50);
   assert.equal(burst.cyclesDueBy(1.99), 50);
   assert.equal(burst.cyclesDueBy(2), 100);
-  assert.equal(meanRatePerS({ kind: "burst", burstCycles: 50, periodS: 2 }, 4), 37.5);
+  // Over 4 s the bursts at 0 and 2 s start; the one due at 4 s would come after the storm. (It was
+  // counted once, and a 3 s storm of 150/s bursts predicted 200/s.)
+  assert.equal(meanRatePerS({ kind: "burst", burstCycles: 50, periodS: 2 }, 4), 25);
+  assert.equal(meanRatePerS({ kind: "burst", burstCycles: 150, periodS: 1 }, 3), 150);
+  assert.equal(meanRatePerS({ kind: "burst", burstCycles: 50, periodS: 2 }, 4.5), 150 / 4.5);
 });
 
 test("workers split a shape into equal shares", () => {
