@@ -37,7 +37,7 @@ async function watchServePage(contentOffsetMs: number): Promise<Reading> {
     for (;;) {
       const state = await page.evaluate(() => (window as unknown as { avsync: ViewerPageState }).avsync);
       const shown = await page.locator("#offset").innerText();
-      const log = chromium.syncLog().map((line) => ({ ...line, atMs: line.atMs - timeOrigin }));
+      const log = chromium.syncLog(timeOrigin);
       const measured = measureViewerState(state, { executable: "", version: "", audioClock: null }, 1000, log);
       const last = measured.markers.series.at(-1);
       const estimate = last ? estimateAt(measured.chromiumSync, last.flashDisplayMs) : null;

@@ -1,3 +1,4 @@
+import { formatOffsetMs } from "./format-offset.js";
 import type { Summary } from "./stats.js";
 
 // The rows of the DESIGN.md §2 table, plus the answers when no single row fits.
@@ -57,7 +58,7 @@ export function classifyError(summaries: MethodSummaries, opts: ClassifyOptions 
   const deadBandMs = opts.deadBandMs ?? 5;
   const readings: Readings = [summaries.senderOffsetMs.p50, summaries.arrivalOffsetMs.p50, summaries.relativeDelayMs.p50];
   const readingsMs = { sender: readings[0], arrival: readings[1], transport: readings[2] };
-  const seen = `sender clock ${formatMs(readings[0])}, arrival ${formatMs(readings[1])}, transport ${formatMs(readings[2])}`;
+  const seen = `sender clock ${formatOffsetMs(readings[0])}, arrival ${formatOffsetMs(readings[1])}, transport ${formatOffsetMs(readings[2])}`;
   const available = readings.filter((r): r is number => r !== null);
 
   if (available.length < 2) {
@@ -82,7 +83,7 @@ export function classifyError(summaries: MethodSummaries, opts: ClassifyOptions 
     kind: best.pattern.kind,
     estimatedMs: best.estimatedMs,
     readingsMs,
-    explanation: `${capitalize(best.pattern.kind.replace("-", " "))} of ${formatMs(best.estimatedMs)} (${seen}): ${best.pattern.meaning}.`,
+    explanation: `${capitalize(best.pattern.kind.replace("-", " "))} of ${formatOffsetMs(best.estimatedMs)} (${seen}): ${best.pattern.meaning}.`,
   };
 }
 
@@ -100,11 +101,6 @@ function fitPattern(readings: Readings, perMs: [number, number, number]): { esti
   const estimatedMs = dot / norm;
   const misses = readings.flatMap((r, i) => (r === null ? [] : [Math.abs(r - estimatedMs * perMs[i])]));
   return { estimatedMs, worstMissMs: Math.max(...misses) };
-}
-
-function formatMs(valueMs: number | null): string {
-  if (valueMs === null) return "n/a";
-  return `${valueMs >= 0 ? "+" : ""}${valueMs.toFixed(1)} ms`;
 }
 
 function capitalize(text: string): string {

@@ -42,3 +42,4 @@ export {
   type AnomalyStreamInput,
   type OffsetSeries,
 } from "./sync-anomalies.js";
+export { formatOffsetMs } from "./format-offset.js";

@@ -1,4 +1,4 @@
-import { summarize } from "../analysis/index.js";
+import { formatOffsetMs, summarize } from "../analysis/index.js";
 import type { PatternOptions } from "../media/index.js";
 import { runBrowserProbe } from "./browser-probe.js";
 import { estimateAt } from "./chromium-sync.js";
@@ -78,8 +78,7 @@ export interface BrowserComparison {
   explanation: string;
 }
 
-// One decimal and a sign, the way offsets are printed everywhere.
-const ms = (value: number | null): string => (value === null ? "n/a" : `${value >= 0 ? "+" : ""}${value.toFixed(1)} ms`);
+const ms = formatOffsetMs;
 
 /**
  * Explains the browser's rendered offset from Chromium's sync log and the stream's own readings:

@@ -43,9 +43,7 @@ export async function runBrowserProbe(options: BrowserProbeOptions): Promise<Bro
     }
     const state = await page.evaluate(() => (window as unknown as ViewerWindow).avsync!);
     const version = chromium.context.browser()?.version() ?? (await page.evaluate(() => navigator.userAgent));
-    // Chromium stamps its log with the wall clock; the page measures on performance.now() from timeOrigin.
-    const timeOrigin = await page.evaluate(() => performance.timeOrigin);
-    const syncLog = chromium.syncLog().map((line) => ({ ...line, atMs: line.atMs - timeOrigin }));
+    const syncLog = chromium.syncLog(await page.evaluate(() => performance.timeOrigin));
     const measured = measureViewerState(state, { executable: chromium.executable, version, audioClock: state.audio?.clock ?? null }, options.markerPeriodMs, syncLog);
     if (phase !== "playing" && phase !== "aborted" && !measured.error) measured.error = `the page did not start playing (phase ${state.phase})`;
     return measured;

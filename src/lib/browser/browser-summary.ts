@@ -1,7 +1,7 @@
-import type { Summary } from "../analysis/index.js";
+import { formatOffsetMs, type Summary } from "../analysis/index.js";
 import type { BrowserMeasurements } from "./browser-result.js";
 
-const ms = (value: number | null): string => (value === null ? "n/a" : `${value >= 0 ? "+" : ""}${value.toFixed(1)} ms`);
+const ms = formatOffsetMs;
 const figures = (s: Summary): string => `median ${ms(s.p50)}, mean ${ms(s.mean)}, p5…p95 ${ms(s.p5)} … ${ms(s.p95)} (${s.count})`;
 
 function syncLine(browser: BrowserMeasurements): string {

@@ -46,8 +46,11 @@ export interface ChromiumSession {
   profileDir: string;
   /** The browser's own process; its helpers share its process group. */
   pid: number;
-  /** Chromium's A/V sync log so far (libwebrtc's own view of the delays it balances), oldest first. */
-  syncLog(): ChromiumSyncLine[];
+  /**
+   * Chromium's A/V sync log so far (libwebrtc's own view of the delays it balances), oldest first.
+   * Chromium stamps it with the wall clock; pass a page's `performance.timeOrigin` to get times on that page's clock.
+   */
+  syncLog(originMs?: number): ChromiumSyncLine[];
   /** Closes the browser (every process it started) and removes the profile; safe to call twice. */
   close(): Promise<void>;
 }
@@ -154,7 +157,7 @@ export async function launchChromium(opts: { executablePath?: string } = {}): Pr
     executable: found.path,
     profileDir,
     pid: child.pid!,
-    syncLog: () => [...syncLines],
+    syncLog: (originMs = 0) => syncLines.map((line) => ({ ...line, atMs: line.atMs - originMs })),
     close,
   };
 }
