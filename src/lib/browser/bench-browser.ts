@@ -71,8 +71,9 @@ export interface BrowserComparison {
   movedFromArrivalMs: number | null;
   /**
    * With a schedule or timestamp error (sender clock and arrival ≥ 10 ms apart): the share of the
-   * gap Chromium's playout followed towards the timestamps (100 = all of it, 0 = none). It corrects
-   * a schedule error and introduces a timestamp error by the same rule.
+   * gap Chromium's playout followed towards the timestamps (100 = all of it, 0 = none), from the
+   * median of rendered − Chromium's residual over the markers it had a view of. It corrects a
+   * schedule error and introduces a timestamp error by the same rule.
    */
   followedTimestampsPct: number | null;
   explanation: string;
@@ -103,8 +104,10 @@ export function compareBrowser(browser: BrowserMeasurements, sender: { ms: numbe
   const movedFromArrivalMs = renderedMs !== null && arrivalMs !== null ? renderedMs - arrivalMs : null;
   const gap = sender.ms !== null && arrivalMs !== null ? sender.ms - arrivalMs : null;
   const residual = sync.residualMs;
-  const followedTimestampsPct =
-    gap !== null && Math.abs(gap) >= 10 && renderedMs !== null && residual !== null ? ((renderedMs - residual - arrivalMs!) / gap) * 100 : null;
+  // What the viewer got with Chromium's own leftover taken out, over every marker it had a view of
+  // (its estimates need not fall inside the steady stretch): sender clock + the page's agreement.
+  const retimedMs = summarize(agreementMs.map(([, a]) => sender.ms! + a)).p50;
+  const followedTimestampsPct = gap !== null && Math.abs(gap) >= 10 && retimedMs !== null ? ((retimedMs - arrivalMs!) / gap) * 100 : null;
 
   const parts: string[] = [];
   if (browser.markers.paired === 0) parts.push("The browser paired no markers, so there is nothing to explain.");
@@ -139,7 +142,7 @@ export function compareBrowser(browser: BrowserMeasurements, sender: { ms: numbe
       else if (followedTimestampsPct !== null) {
         const kind = gap > 0 ? "schedule error (audio sent late against honest timestamps)" : "timestamp error (timestamps that misplace the audio)";
         const what = gap > 0 ? `it corrected ${followedTimestampsPct.toFixed(0)}% of it` : `${followedTimestampsPct.toFixed(0)}% of it reaches the viewer`;
-        parts.push(`Arrival said ${ms(arrivalMs)} and the timestamps ${ms(sender.ms)}: a ${ms(gap)} ${kind}, assuming honest content. Chromium follows the timestamps, so ${what} (rendered − its residual − arrival = ${ms(renderedMs! - residual! - arrivalMs)}).`);
+        parts.push(`Arrival said ${ms(arrivalMs)} and the timestamps ${ms(sender.ms)}: a ${ms(gap)} ${kind}, assuming honest content. Chromium follows the timestamps, so ${what} (rendered − its residual − arrival = ${ms(retimedMs! - arrivalMs)}, median over ${agreementMs.length} markers).`);
       }
     }
   }
