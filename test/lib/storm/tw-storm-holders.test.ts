@@ -22,7 +22,9 @@ test("client-terminate puts 2,000 TIME_WAIT on the client, server-terminate on t
   });
   await t.test("server-terminate", () => {
     assert.equal(serverSide.cycles.succeeded, 2000);
-    assert.ok(Math.abs(serverSide.timeWait.atStormEnd.server - 2000) <= 20, `server TIME_WAIT ${serverSide.timeWait.atStormEnd.server}`);
+    // Up to a few % of the server's TIME_WAIT can be killed by the client's RSTs (see above); the
+    // assertion below checks they add up. One CI run saw 1,950 + the resets.
+    assert.ok(serverSide.timeWait.atStormEnd.server >= 1900, `server TIME_WAIT ${serverSide.timeWait.atStormEnd.server}`);
     assert.ok(serverSide.timeWait.atStormEnd.client <= 20, `client TIME_WAIT ${serverSide.timeWait.atStormEnd.client}`);
     assert.equal(serverSide.server?.connections, 2000);
     const resets = serverSide.counters.delta.client!["Tcp.OutRsts"]!;
