@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import type { CloseMode } from "./close-mode.js";
-import { createStormBatch, type StormBatch } from "./storm-batch.js";
+import { createStormBatcher, type StormBatch } from "./storm-batch.js";
 import type { StormClientDone } from "./storm-client.js";
 
 /** One worker's share of an HTTP storm, driven by autocannon at a constant rate. */
@@ -31,16 +31,13 @@ interface AutocannonClient {
 // worker counts those itself (and the server counts independently).
 /** Runs an HTTP reconnect storm with autocannon, reporting batches in the same shape as the ws storm. */
 export function runHttpStormClient(config: HttpStormClientConfig, emit: (message: StormBatch | StormClientDone) => void): { stop(): void } {
-  let batch = createStormBatch(config.worker);
+  const batches = createStormBatcher(config.worker, config.startAtEpochMs, emit);
   let started = 0;
   let responses = 0;
   let lastCloseEpochMs = 0;
   let stopped = false;
   let instance: { stop(): void } | undefined;
-  const flush = (): void => {
-    emit(batch);
-    batch = createStormBatch(config.worker);
-  };
+  const flush = (): void => batches.flush();
   const flushTimer = setInterval(flush, 100);
   const connections = Math.max(1, Math.min(config.concurrency, config.cycles, Math.floor(config.ratePerS)));
   const launch = (): void => {
@@ -56,11 +53,12 @@ export function runHttpStormClient(config: HttpStormClientConfig, emit: (message
         setupClient: (client: AutocannonClient) => {
           client.on("request", () => {
             started += 1;
-            batch.started += 1;
+            batches.at().started += 1;
           });
           client.on("headers", ({ statusCode }) => {
             responses += 1;
             lastCloseEpochMs = Date.now();
+            const batch = batches.at(lastCloseEpochMs);
             const key = `HTTP_${statusCode}`;
             batch.closeCodes[key] = (batch.closeCodes[key] ?? 0) + 1;
             if (statusCode < 400) batch.succeeded += 1;
@@ -69,6 +67,7 @@ export function runHttpStormClient(config: HttpStormClientConfig, emit: (message
           });
           client.on("connError", (error) => {
             const errno = error.code ?? "EOTHER";
+            const batch = batches.at();
             batch.failed += 1;
             batch.firstFailureEpochMs ??= Date.now();
             batch.errors[errno] = (batch.errors[errno] ?? 0) + 1;

@@ -1,10 +1,11 @@
 import type { CycleOutcome } from "./ws-cycle.js";
 
-/** What a worker measured in one ≈100 ms slice; the runner adds slices from all workers. */
+/** What a worker measured in one ≈100 ms slice of one second of the storm; the runner adds slices from all workers. */
 export interface StormBatch {
   type: "batch";
   worker: number;
-  epochMs: number;
+  /** The storm's second (from its start) every event in this slice happened in. */
+  second: number;
   started: number;
   succeeded: number;
   failed: number;
@@ -16,8 +17,35 @@ export interface StormBatch {
 }
 
 /** Starts an empty slice. */
-export function createStormBatch(worker: number): StormBatch {
-  return { type: "batch", worker, epochMs: Date.now(), started: 0, succeeded: 0, failed: 0, errors: {}, closeCodes: {}, connectUs: [], handshakeUs: [] };
+export function createStormBatch(worker: number, second: number): StormBatch {
+  return { type: "batch", worker, second, started: 0, succeeded: 0, failed: 0, errors: {}, closeCodes: {}, connectUs: [], handshakeUs: [] };
+}
+
+/** Hands out the slice for an event's time; a slice never spans two seconds of the storm, so each event counts in the second it happened. */
+export interface StormBatcher {
+  /** The slice to record an event at `epochMs` (default now) in; the previous one is sent first if its second is over. */
+  at(epochMs?: number): StormBatch;
+  /** Sends the current slice (empty ones too: they carry the worker's heartbeat) and starts a new one. */
+  flush(): void;
+}
+
+export function createStormBatcher(worker: number, stormStartEpochMs: number, emit: (batch: StormBatch) => void): StormBatcher {
+  const secondOf = (epochMs: number): number => Math.floor((epochMs - stormStartEpochMs) / 1000);
+  let batch = createStormBatch(worker, secondOf(Date.now()));
+  return {
+    at(epochMs = Date.now()) {
+      const second = secondOf(epochMs);
+      if (second !== batch.second) {
+        emit(batch);
+        batch = createStormBatch(worker, second);
+      }
+      return batch;
+    },
+    flush() {
+      emit(batch);
+      batch = createStormBatch(worker, secondOf(Date.now()));
+    },
+  };
 }
 
 /** Adds one cycle's outcome to a slice. */

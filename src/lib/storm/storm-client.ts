@@ -1,6 +1,6 @@
 import type { CloseMode } from "./close-mode.js";
 import { createLoadShape, type LoadShapeSpec } from "./load-shape.js";
-import { createStormBatch, recordCycleOutcome, type StormBatch } from "./storm-batch.js";
+import { createStormBatcher, recordCycleOutcome, type StormBatch } from "./storm-batch.js";
 import { runWsCycle } from "./ws-cycle.js";
 
 /** One worker's share of a storm. */
@@ -31,7 +31,7 @@ const batchIntervalMs = 100;
 /** Runs cycles at the shape's rate within the bounds, reporting ≈100 ms batches; `stop()` ends early and waits for in-flight cycles. */
 export function runStormClient(config: StormClientConfig, emit: (message: StormBatch | StormClientDone) => void): { stop(): void; done: Promise<void> } {
   const shape = createLoadShape(config.shape);
-  let batch = createStormBatch(config.worker);
+  const batches = createStormBatcher(config.worker, config.startAtEpochMs, emit);
   let started = 0;
   let inFlight = 0;
   let stopped = false;
@@ -42,10 +42,7 @@ export function runStormClient(config: StormClientConfig, emit: (message: StormB
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
 
-  const flush = (): void => {
-    emit(batch);
-    batch = createStormBatch(config.worker);
-  };
+  const flush = (): void => batches.flush();
   const flushTimer = setInterval(flush, batchIntervalMs);
 
   const schedulingOver = (): boolean => stopped || started >= config.cycles || (performance.now() - startMs) / 1000 >= config.durationS;
@@ -66,14 +63,14 @@ export function runStormClient(config: StormClientConfig, emit: (message: StormB
     while (started < due && inFlight < config.concurrency) {
       started += 1;
       inFlight += 1;
-      batch.started += 1;
+      batches.at().started += 1;
       void runWsCycle(config).then((outcome) => {
         inFlight -= 1;
         const endedEpochMs = Date.now();
         // Only a cycle that connected leaves a TIME_WAIT behind: a failed connect() closes nothing,
         // and counting it would date the newest TIME_WAIT too late (and its lifetime too short).
         if (outcome.connectUs !== undefined) lastCloseEpochMs = endedEpochMs;
-        recordCycleOutcome(batch, outcome, endedEpochMs);
+        recordCycleOutcome(batches.at(endedEpochMs), outcome, endedEpochMs);
         pump();
       });
     }
@@ -85,10 +82,13 @@ export function runStormClient(config: StormClientConfig, emit: (message: StormB
     else finishIfIdle();
   };
 
-  setTimeout(() => {
+  // Timers may fire a millisecond before Date.now() reaches the start; the first cycle must not count in second −1.
+  const begin = (): void => {
+    if (Date.now() < config.startAtEpochMs) return void setTimeout(begin, 1);
     startMs = performance.now();
     loop();
-  }, Math.max(0, config.startAtEpochMs - Date.now()));
+  };
+  setTimeout(begin, Math.max(0, config.startAtEpochMs - Date.now()));
 
   return {
     stop() {

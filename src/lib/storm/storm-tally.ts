@@ -30,8 +30,8 @@ function addCounts(into: Record<string, number>, from: Record<string, number>): 
   for (const [key, value] of Object.entries(from)) into[key] = (into[key] ?? 0) + value;
 }
 
-/** Adds a worker's batch to the totals and to the second (relative to `stormStartEpochMs`) it was sent in. */
-export function addStormBatch(tally: StormTally, batch: StormBatch, stormStartEpochMs: number): void {
+/** Adds a worker's batch to the totals and to the second of the storm its events happened in. */
+export function addStormBatch(tally: StormTally, batch: StormBatch): void {
   if (batch.firstFailureEpochMs !== undefined && (tally.firstFailureEpochMs === undefined || batch.firstFailureEpochMs < tally.firstFailureEpochMs)) {
     tally.firstFailureEpochMs = batch.firstFailureEpochMs;
   }
@@ -40,7 +40,7 @@ export function addStormBatch(tally: StormTally, batch: StormBatch, stormStartEp
   tally.failed += batch.failed;
   addCounts(tally.errors, batch.errors);
   addCounts(tally.closeCodes, batch.closeCodes);
-  const second = Math.floor((batch.epochMs - stormStartEpochMs) / 1000);
+  const second = batch.second;
   let bucket = tally.seconds.get(second);
   if (!bucket) {
     bucket = { started: 0, succeeded: 0, failed: 0, errors: {}, connectUs: [], handshakeUs: [] };

@@ -92,7 +92,7 @@ export async function runTwStorm(options: TwStormOptions, events?: EventEmitter<
     let targetPort = options.target ? Number(new URL(options.target).port || 80) : options.port;
     const onClientMessage = (message: unknown): void => {
       const typed = message as StormBatch | StormClientDone;
-      if (typed.type === "batch") addStormBatch(tally, typed, stormStartEpochMs);
+      if (typed.type === "batch") addStormBatch(tally, typed);
       if (typed.type === "done") doneMessages.push(typed);
     };
     if (!options.target) {
