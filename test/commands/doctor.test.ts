@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { DoctorReport } from "../../src/lib/doctor/index.js";
 import { runCli } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const isRoot = process.getuid?.() === 0;
 const hasStrace = ["/usr/bin/strace", "/bin/strace"].some((path) => existsSync(path));
@@ -45,7 +45,7 @@ test("doctor prints its findings for a person on stderr, keeping stdout clean", 
 });
 
 test("as root, doctor never opens /proc/sys for writing", { skip: (!isRoot && "needs root for strace of a child") || (!hasStrace && "needs strace") }, async () => {
-  const trace = join(mkdtempSync(join(tmpdir(), "avsync-doctor-")), "trace.log");
+  const trace = join(tempDir("avsync-doctor-"), "trace.log");
   const { code, stderr } = await run("strace", ["-f", "-qq", "-e", "trace=open,openat,openat2,creat,truncate", "-o", trace, process.execPath, bin, "doctor", "--json"]);
   assert.equal(code, 0, stderr);
   const log = readFileSync(trace, "utf8");
@@ -55,7 +55,7 @@ test("as root, doctor never opens /proc/sys for writing", { skip: (!isRoot && "n
 });
 
 test("as nobody, doctor works, says it is not root, and never writes", { skip: (!isRoot && "needs root to become nobody") || (!hasStrace && "needs strace") }, async () => {
-  const trace = join(mkdtempSync(join(tmpdir(), "avsync-doctor-")), "trace.log");
+  const trace = join(tempDir("avsync-doctor-"), "trace.log");
   // strace runs as root and drops the traced command to nobody (uid/gid 65534, no groups).
   const { code, stdout, stderr } = await run("strace", ["-f", "-qq", "-e", "trace=open,openat,openat2,creat,truncate", "-o", trace, "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, bin, "doctor", "--json"]);
   assert.equal(code, 0, stderr);

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import TwStorm from "../../src/commands/tw-storm.js";
 import { listAvsyncNamespaces } from "../../src/lib/netns/index.js";
 import type { TwStormResult } from "../../src/lib/storm/index.js";
 import { runCli } from "../helpers/cli.js";
+import { tempDir } from "../helpers/temp-dir.js";
 
 const isRoot = process.getuid?.() === 0;
 const root = new URL("../..", import.meta.url).pathname;
@@ -24,9 +24,9 @@ async function captureStderr<T>(body: () => Promise<T>): Promise<{ value: T; std
 }
 
 test("--json returns the same object result.json holds", { skip: !isRoot && "needs root" }, async () => {
-  const out = mkdtempSync(join(tmpdir(), "avsync-tw-"));
+  const out = tempDir("avsync-tw-");
   const { value } = await captureStderr(() => TwStorm.run(["--json", "--cycles", "200", "--rate", "400", "--drain", "0", "--out", out], root));
-  const result = value as TwStormResult;
+  const result = value as unknown as TwStormResult;
   assert.equal(result.schema, "avsync/tw-storm-result");
   assert.equal(result.cycles.succeeded, 200);
   assert.equal(result.timeWait.atStormEnd.client, 200);
@@ -34,7 +34,7 @@ test("--json returns the same object result.json holds", { skip: !isRoot && "nee
 });
 
 test("prints a human summary to stderr", { skip: !isRoot && "needs root" }, async () => {
-  const out = mkdtempSync(join(tmpdir(), "avsync-tw-"));
+  const out = tempDir("avsync-tw-");
   const { stderr } = await captureStderr(() => TwStorm.run(["--cycles", "100", "--rate", "400", "--close", "server-terminate", "--drain", "0", "--out", out], root));
   assert.match(stderr, /tw-storm complete — netns → ws:\/\/10\.213\.0\.2:8080\//);
   assert.match(stderr, /cycles: 100 ok, 0 failed of 100 started/);
@@ -72,7 +72,7 @@ async function waitForNamespaces(present: boolean, timeoutMs: number): Promise<s
 }
 
 test("Ctrl-C writes what was measured, marked incomplete, and leaves nothing behind", { skip: !isRoot && "needs root" }, async () => {
-  const out = mkdtempSync(join(tmpdir(), "avsync-tw-"));
+  const out = tempDir("avsync-tw-");
   const child = startStormProcess(out);
   assert.ok((await waitForNamespaces(true, 10_000)).length > 0);
   await new Promise((resolve) => setTimeout(resolve, 8000));
@@ -86,7 +86,7 @@ test("Ctrl-C writes what was measured, marked incomplete, and leaves nothing beh
 });
 
 test("a killed run (SIGKILL) leaves no namespace or worker behind", { skip: !isRoot && "needs root" }, async () => {
-  const out = mkdtempSync(join(tmpdir(), "avsync-tw-"));
+  const out = tempDir("avsync-tw-");
   const child = startStormProcess(out);
   assert.ok((await waitForNamespaces(true, 10_000)).length > 0);
   await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -21,7 +21,7 @@ const flavours = {
 // The POST /offer server of +40 ms insists on an avatar id and a token, as digital-human servers do.
 const needs = { offerFields: { avatar_id: 3 }, headers: { Authorization: "Bearer t0k" } };
 
-function probeAiortc(url: string, signaling = needs): Promise<BenchResult> {
+function probeAiortc(url: string, signaling: { offerFields: Record<string, unknown>; headers: Record<string, string> } = needs): Promise<BenchResult> {
   return runBench({ durationS, mode: "paced", pattern: {}, injections: noInjections, flags: {}, target: parseTargetUrl(url, "target"), signaling });
 }
 

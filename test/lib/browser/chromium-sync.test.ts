@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { analyseChromiumSync, compareBrowser, estimateAt, measureViewerState, type ChromiumSyncLine } from "../../../src/lib/browser/index.js";
+import { analyseChromiumSync, compareBrowser, estimateAt, measureViewerState } from "../../../src/lib/browser/index.js";
 import { log, markers, pageState } from "./synthetic-browser.js";
 
 test("Chromium's changes, its own estimates, and one a second from its per-second line", () => {

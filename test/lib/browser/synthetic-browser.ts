@@ -4,14 +4,14 @@ import type { ChromiumSyncLine, ViewerPageState } from "../../../src/lib/browser
 // A run shaped like the ones in docs/browser-probe.md: audio 74 ms, video 21 ms at first; Chromium
 // raises video to 33 (at 5 s) and 48 ms (at 9 s) and then leaves −25 ms alone (inside ±30 ms).
 const measures: ChromiumSyncLine[] = Array.from({ length: 30 }, (_, i) => ({ kind: "measure", atMs: 2000 + i * 1000, audioDelayMs: 74, relativeDelayMs: 0 }));
-export const log: ChromiumSyncLine[] = [
+export const log: ChromiumSyncLine[] = ([
   ...measures,
   { kind: "change", atMs: 5000, videoDelayMs: 33, audioExtraMs: 0 },
   { kind: "change", atMs: 9000, videoDelayMs: 48, audioExtraMs: 0 },
   { kind: "estimate", atMs: 7000, audioDelayMs: 74, videoDelayMs: 33, relativeDelayMs: 0 },
   { kind: "estimate", atMs: 18000, audioDelayMs: 74, videoDelayMs: 48, relativeDelayMs: 1 },
   { kind: "estimate", atMs: 29000, audioDelayMs: 74, videoDelayMs: 48, relativeDelayMs: 0 },
-].sort((a, b) => a.atMs - b.atMs);
+] satisfies ChromiumSyncLine[]).sort((a, b) => a.atMs - b.atMs);
 // What the page measured: the injected −120 ms plus Chromium's offset at the time, plus 5 ms it does not model.
 const renderedAt = (tMs: number): number => -120 + 5 + (tMs < 5000 ? -53 : tMs < 9000 ? -41 : -26);
 export const markers = Array.from({ length: 30 }, (_, i) => ({ flashDisplayMs: 1500 + i * 1000, renderedOffsetMs: renderedAt(1500 + i * 1000) }));

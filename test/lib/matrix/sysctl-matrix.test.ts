@@ -65,8 +65,8 @@ test("sysctl matrices measure what each setting changes", { skip: !isRoot && "ne
   });
 
   await t.test("tcp_tw_reuse_delay=50,5000 ms: a TIME_WAIT port is reused after ≈ 50 ms vs ≈ 5 s", { skip: !hasReuseDelay && "kernel has no tcp_tw_reuse_delay (< 6.14)" }, () => {
-    const short = cell(delay!, "tcp_tw_reuse_delay=50").portReuse.reusedAfterMs!;
-    const long = cell(delay!, "tcp_tw_reuse_delay=5000").portReuse.reusedAfterMs!;
+    const short = cell(delay!, "tcp_tw_reuse_delay=50").portReuse!.reusedAfterMs!;
+    const long = cell(delay!, "tcp_tw_reuse_delay=5000").portReuse!.reusedAfterMs!;
     t.diagnostic(`reused after ${short} ms (delay 50) and ${long} ms (delay 5000)`);
     assert.ok(short >= 45 && short < 1000, `${short} ms at 50`);
     assert.ok(long >= 4900 && long < 6500, `${long} ms at 5000`);
