@@ -45,6 +45,7 @@ export default class TwStorm extends AvsyncCommand {
     duration: Flags.string({ description: "Longest the storm may run, in seconds (at most 600); defaults to 10, or to the time --cycles needs plus 30 s." }),
     concurrency: Flags.integer({ default: 200, min: 1, max: 50_000, description: "Most cycles in flight at once, over all workers." }),
     messages: Flags.integer({ default: 0, min: 0, max: 1000, description: "Messages echoed in each WebSocket cycle before it closes." }),
+    "server-delay-ms": Flags.integer({ default: 0, min: 0, max: 10_000, description: "The embedded server waits this long before it answers an HTTP request or accepts a WebSocket upgrade: a slow server, and a known delay the latency figures must show." }),
     workers: Flags.integer({ default: 1, min: 1, max: 16, description: "Client worker processes; one Node process reaches about 1–2k cycles/s." }),
     target: Flags.string({ description: "Storm your own server on loopback (ws://127.0.0.1:8080/ws) instead of the embedded one." }),
     topology: Flags.option({ options: ["auto", "netns", "loopback"] as const, default: "auto" as const, description: "Where to storm: two namespaces of avsync's own (needs root), loopback, or auto (namespaces when allowed)." })(),

@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import type { Socket } from "node:net";
 import type { CloseMode } from "./close-mode.js";
 import { createStormBatcher, type StormBatch } from "./storm-batch.js";
 import type { StormClientDone } from "./storm-client.js";
@@ -21,6 +22,8 @@ type Autocannon = (options: object, onDone: (error: Error | null) => void) => { 
 const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
 
 interface AutocannonClient {
+  /** The client's current socket; autocannon replaces it on each reconnect (not in its typings, stable since v4). */
+  conn?: Socket;
   on(event: "headers", listener: (headers: { statusCode: number }) => void): void;
   on(event: "connError", listener: (error: Error & { code?: string }) => void): void;
   on(event: "request", listener: () => void): void;
@@ -29,6 +32,24 @@ interface AutocannonClient {
 // autocannon's reconnect mode (-D) drops the response that triggers each reconnect from its own counts, so with
 // one request per connection it reports zero responses; the `headers` event still fires for every response, so the
 // worker counts those itself (and the server counts independently).
+// Each connection carries one request (reconnect mode). When the server is the closer (it answers
+// `Connection: close`), autocannon still destroys the socket the moment the response is parsed, racing the
+// server's FIN: 300 cycles left 196 TIME_WAIT on the server and 89 on the client. Holding the client's
+// close of an answered connection until the server's FIN arrived makes the server the closer, as asked.
+// (Without reconnect mode autocannon writes its next request onto the closing socket: half were lost.)
+function holdDestroyUntilServerCloses(conn: Socket, answered: WeakSet<Socket>, timeoutMs: number): void {
+  const destroy = conn.destroy.bind(conn);
+  conn.destroy = ((error?: Error) => {
+    if (error || !answered.has(conn) || conn.readableEnded) return destroy(error);
+    const timer = setTimeout(() => destroy(), timeoutMs);
+    conn.once("end", () => {
+      clearTimeout(timer);
+      destroy();
+    });
+    return conn;
+  }) as Socket["destroy"];
+}
+
 /** Runs an HTTP reconnect storm with autocannon, reporting batches in the same shape as the ws storm. */
 export function runHttpStormClient(config: HttpStormClientConfig, emit: (message: StormBatch | StormClientDone) => void): { stop(): void } {
   const batches = createStormBatcher(config.worker, config.startAtEpochMs, emit);
@@ -39,6 +60,8 @@ export function runHttpStormClient(config: HttpStormClientConfig, emit: (message
   let instance: { stop(): void } | undefined;
   const flush = (): void => batches.flush();
   const flushTimer = setInterval(flush, 100);
+  const serverCloses = !config.closeMode.startsWith("client");
+  const answered = new WeakSet<Socket>();
   const connections = Math.max(1, Math.min(config.concurrency, config.cycles, Math.floor(config.ratePerS)));
   const launch = (): void => {
     instance = autocannon(
@@ -49,16 +72,31 @@ export function runHttpStormClient(config: HttpStormClientConfig, emit: (message
         overallRate: config.ratePerS,
         duration: config.durationS,
         timeout: Math.ceil(config.timeoutMs / 1000),
-        reconnectRate: config.closeMode.startsWith("client") ? 1 : undefined,
+        reconnectRate: 1,
         setupClient: (client: AutocannonClient) => {
+          // Latencies as the ws storm has them, for requests on a fresh connection only: autocannon writes the
+          // request as it opens the socket, so request → `connect` is the TCP connect and request → response
+          // headers the whole exchange (a request written onto a socket the server is closing is not one).
+          let freshSinceNs: bigint | undefined;
           client.on("request", () => {
             started += 1;
             batches.at().started += 1;
+            const conn = client.conn;
+            freshSinceNs = undefined;
+            if (conn?.connecting) {
+              if (serverCloses) holdDestroyUntilServerCloses(conn, answered, config.timeoutMs);
+              const sinceNs = process.hrtime.bigint();
+              freshSinceNs = sinceNs;
+              conn.once("connect", () => batches.at().connectUs.push(Math.round(Number(process.hrtime.bigint() - sinceNs) / 1000)));
+            }
           });
           client.on("headers", ({ statusCode }) => {
             responses += 1;
             lastCloseEpochMs = Date.now();
             const batch = batches.at(lastCloseEpochMs);
+            if (client.conn) answered.add(client.conn);
+            if (freshSinceNs !== undefined) batch.handshakeUs.push(Math.round(Number(process.hrtime.bigint() - freshSinceNs) / 1000));
+            freshSinceNs = undefined;
             const key = `HTTP_${statusCode}`;
             batch.closeCodes[key] = (batch.closeCodes[key] ?? 0) + 1;
             if (statusCode < 400) batch.succeeded += 1;

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
 import type { CloseMode } from "./close-mode.js";
@@ -10,6 +10,8 @@ export interface StormServerConfig {
   protocol: "ws" | "http";
   closeMode: CloseMode;
   messages: number;
+  /** Milliseconds to wait before answering an HTTP request or accepting a WebSocket upgrade. */
+  delayMs?: number;
 }
 
 /** What the server side saw: the honest count of connections and requests, whatever the client tool reports. */
@@ -27,7 +29,13 @@ export interface StormServer {
 }
 
 function attachWebSocketTarget(server: Server, config: StormServerConfig, stats: StormServerStats): void {
-  const wss = new WebSocketServer({ server, perMessageDeflate: false, clientTracking: false });
+  const delayMs = config.delayMs ?? 0;
+  const wss = new WebSocketServer({
+    server,
+    perMessageDeflate: false,
+    clientTracking: false,
+    ...(delayMs > 0 ? { verifyClient: (_info: unknown, accept: (ok: boolean) => void) => void setTimeout(() => accept(true), delayMs) } : {}),
+  });
   wss.on("connection", (ws) => {
     stats.requests += 1;
     let echoed = 0;
@@ -52,11 +60,15 @@ function attachWebSocketTarget(server: Server, config: StormServerConfig, stats:
 export async function startStormServer(config: StormServerConfig): Promise<StormServer> {
   const stats: StormServerStats = { connections: 0, requests: 0, closeCodes: {} };
   const serverCloses = config.closeMode === "server-close" || config.closeMode === "server-terminate" || config.closeMode === "rfc6455";
-  const server = createServer((request, response) => {
-    stats.requests += 1;
+  const answer = (response: ServerResponse): void => {
     response.setHeader("content-type", "text/plain");
     if (serverCloses) response.setHeader("connection", "close");
     response.end("ok\n");
+  };
+  const server = createServer((request, response) => {
+    stats.requests += 1;
+    if (config.delayMs) setTimeout(() => answer(response), config.delayMs);
+    else answer(response);
   });
   server.keepAliveTimeout = 60_000;
   server.on("connection", (socket) => {

@@ -12,6 +12,8 @@ export interface TwStormOptions {
   durationS: number;
   concurrency: number;
   messages: number;
+  /** The embedded server waits this long before it answers a request or accepts an upgrade. */
+  serverDelayMs: number;
   workers: number;
   target?: string;
   topology: "auto" | "netns" | "loopback";
@@ -36,6 +38,7 @@ export interface TwStormFlags {
   duration?: string;
   concurrency: number;
   messages: number;
+  "server-delay-ms"?: number;
   workers: number;
   target?: string;
   topology: "auto" | "netns" | "loopback";
@@ -96,6 +99,10 @@ export function twStormOptionsFromFlags(flags: TwStormFlags): TwStormOptions {
   if (flags.protocol === "http" && flags.messages > 0) {
     throw new Error(`Expected \`--messages 0\` with \`--protocol http\` (each HTTP cycle is one request), got \`${flags.messages}\`.`);
   }
+  const serverDelayMs = flags["server-delay-ms"] ?? 0;
+  if (flags.target && serverDelayMs > 0) {
+    throw new Error("Expected no `--server-delay-ms` with `--target`: only the embedded server can be told to wait.");
+  }
   const sysctls = (flags.sysctl ?? []).map(parseSysctlAssignment);
   if (sysctls.length > 0 && flags.topology === "loopback") {
     throw new Error("Expected no `--sysctl` with `--topology loopback`: avsync sets sysctls only inside its own namespaces, never on the host.");
@@ -108,6 +115,7 @@ export function twStormOptionsFromFlags(flags: TwStormFlags): TwStormOptions {
     durationS,
     concurrency: flags.concurrency,
     messages: flags.messages,
+    serverDelayMs,
     workers: flags.workers,
     target: flags.target,
     topology: flags.target ? "loopback" : flags.topology,

@@ -98,7 +98,7 @@ export async function runTwStorm(options: TwStormOptions, events?: EventEmitter<
     if (!options.target) {
       run.server = await spawnWorkerInNamespace(topology.serverNamespace, workerEntry, () => {});
       const port = topology.kind === "loopback" && options.port === 8080 ? 0 : options.port;
-      run.server.send({ type: "serve", config: { host: topology.serverAddress, port, protocol: options.protocol, closeMode: options.closeMode, messages: options.messages } });
+      run.server.send({ type: "serve", config: { host: topology.serverAddress, port, protocol: options.protocol, closeMode: options.closeMode, messages: options.messages, delayMs: options.serverDelayMs } });
       targetPort = (await waitForMessage<{ port: number }>(run.server, "listening", 10_000)).port;
       targetUrl = `${options.protocol}://${topology.serverAddress}:${targetPort}/`;
     }
@@ -202,6 +202,7 @@ export async function runTwStorm(options: TwStormOptions, events?: EventEmitter<
         durationS: options.durationS,
         concurrency: options.concurrency,
         messages: options.messages,
+        serverDelayMs: options.serverDelayMs,
         workers: options.workers,
         target: targetUrl!,
         topology: options.topology,
