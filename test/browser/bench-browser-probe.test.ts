@@ -50,12 +50,31 @@ function assertAgreesWithChromium(result: BenchResult, what: string): void {
   }
 }
 
+// `addedDelayMs` (target − minimum jitter-buffer delay, from getStats) against what Chromium's log says its
+// sync set: the video delay it asks for covers the video's own minimum delay first (~21 ms here), so
+// the added delay is the logged one minus that floor. Read only a full stats window (≥ 1.1 s) after a
+// change; every such reading must give the same floor within ±2 ms, whatever level the sync reached.
+function addedDelayFloors(result: BenchResult): { floors: number[]; levels: number[] } {
+  const { changes } = result.browser!.chromiumSync;
+  const floors: number[] = [];
+  const levels = new Set<number>();
+  for (const [tMs, , videoMs] of result.browser!.addedDelayMs) {
+    if (videoMs === null || videoMs < 2) continue;
+    const last = changes.filter((change) => change.tMs <= tMs).at(-1);
+    if (!last || tMs - last.tMs < 1100) continue;
+    floors.push(last.videoDelayMs - videoMs);
+    levels.add(last.videoDelayMs);
+  }
+  return { floors, levels: [...levels] };
+}
+const levelsSeen = new Set<number>();
+
 describe("bench --probe browser", { skip: skipWithoutChromium }, () => {
   const profilesBefore = leftoverProfiles();
   afterEach(() => assertBrowserGone(profilesBefore));
 
   for (const injectedMs of [-120, 0, 80]) {
-    test(`--content-offset-ms ${injectedMs}: every marker seen is paired, and the rendered offset is the injected one plus Chromium's own residual`, async () => {
+    test(`--content-offset-ms ${injectedMs}: every marker seen is paired, and the rendered offset is the injected one plus Chromium's own residual`, async (t) => {
       const result = await bench({ contentOffsetMs: injectedMs, probes: ["browser"], durationS: 30 });
       assert.equal(result.complete, true, result.incompleteReason ?? "");
       assert.equal(result.probe, null, "the node probe did not run");
@@ -69,8 +88,20 @@ describe("bench --probe browser", { skip: skipWithoutChromium }, () => {
       assert.ok(browser.stats.some((s) => s.type === "inbound-rtp" && s.kind === "video" && typeof s.jitterBufferEmittedCount === "number"));
       assert.equal(browser.comparison!.senderClockMs, injectedMs);
       assertAgreesWithChromium(result, `content ${injectedMs}`);
+      const { floors, levels } = addedDelayFloors(result);
+      const floor = summarize(floors);
+      for (const level of levels) levelsSeen.add(level);
+      t.diagnostic(`added video delay vs Chromium's logged one: floors ${floors.map((f) => f.toFixed(1)).join(", ")} at levels ${levels.join(", ")} ms`);
+      if (floors.length > 0) {
+        assert.ok(floor.max! - floor.min! <= 4, `added delay vs Chromium's logged video delay: floors ${floors.map((f) => f.toFixed(1)).join(", ")} at levels ${levels.join(", ")}`);
+      }
     });
   }
+
+  // Across the three runs the sync reached at least two levels above the floor, so the check above compared something.
+  test("the added delay follows Chromium's logged video delay step for step", () => {
+    assert.ok(levelsSeen.size >= 2, `levels above the video's own delay seen: ${[...levelsSeen].join(", ")}`);
+  });
 
   for (const kind of ["schedule", "timestamp"] as const) {
     test(`--${kind}-offset-ms -80 with --probe node,browser: what Chromium did, measured and explained`, async () => {
