@@ -204,7 +204,7 @@ function twStormMetrics(result: TwStormResult): MetricDefinition<TwStormResult>[
       }),
     ),
     { name: "connect.latency", kind: "trend", unit: "ms", description: "TCP connect latency over the storm (count, p50, p95, p99, max only).", read: (r) => latencyTrend(r.latencyUs?.connect, r.series.connectLatency) },
-    { name: "handshake.latency", kind: "trend", unit: "ms", description: "WebSocket handshake latency over the storm (count, p50, p95, p99, max only).", read: (r) => latencyTrend(r.latencyUs?.handshake, r.series.handshakeLatency) },
+    { name: "handshake.latency", kind: "trend", unit: "ms", description: "WebSocket handshake latency (connect → upgrade done), or for HTTP connect → response headers, over the storm (count, p50, p95, p99, max only).", read: (r) => latencyTrend(r.latencyUs?.handshake, r.series.handshakeLatency) },
     {
       name: "ports.occupancy",
       kind: "gauge",

@@ -13,11 +13,17 @@ test("a 1,000-port range runs dry without reuse, not with reuse=1, never on loop
     runTwStorm(stormOptions({ ...storm, sysctl: [thousandPorts, "client:net.ipv4.tcp_tw_reuse=1", "net.ipv4.tcp_timestamps=1"] })),
     runTwStorm(stormOptions({ ...storm, topology: "loopback" })),
   ]);
-  await t.test("tcp_tw_reuse=0: exactly 1,000 succeed, the rest fail with EADDRNOTAVAIL", () => {
+  await t.test("tcp_tw_reuse=0: 1,000 succeed (a port freed early by an RST aside), the rest fail with EADDRNOTAVAIL", () => {
     assert.equal(noReuse.sysctls.client["net.ipv4.ip_local_port_range"], "60000 60999");
     assert.equal(noReuse.sysctls.client["net.ipv4.tcp_tw_reuse"], "0");
-    assert.equal(noReuse.cycles.succeeded, 1000);
-    assert.deepEqual(noReuse.errorsByErrno, { EADDRNOTAVAIL: 1500 });
+    // 1,000 ports, one destination, no reuse: 1,000 connects. One CI run in many got 1,001: a port
+    // came free early, which a TIME_WAIT killed by an RST does (tcp_rfc1337=0); the counters say which.
+    const rsts = Object.fromEntries(
+      Object.entries(noReuse.counters.delta).map(([role, delta]) => [role, Object.fromEntries(Object.entries(delta).filter(([key]) => /Rst|RST|Abort/.test(key)))]),
+    );
+    t.diagnostic(`succeeded ${noReuse.cycles.succeeded}, errors ${JSON.stringify(noReuse.errorsByErrno)}; RST counters ${JSON.stringify(rsts)}`);
+    assert.ok(noReuse.cycles.succeeded >= 1000 && noReuse.cycles.succeeded <= 1005, `${noReuse.cycles.succeeded} succeeded`);
+    assert.deepEqual(noReuse.errorsByErrno, { EADDRNOTAVAIL: 2500 - noReuse.cycles.succeeded });
     // 1,000 cycles at 400/s take 2.5 s and the first failure comes right after. Three storms share
     // two cores with the rest of the suite, so the rate sags (3.6 s was seen in one CI run); what
     // matters is that the range ran dry mid-storm, well before its 6.25 s end, never before 2.5 s.
