@@ -24,6 +24,12 @@ const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
 interface AutocannonClient {
   /** The client's current socket; autocannon replaces it on each reconnect (not in its typings, stable since v4). */
   conn?: Socket;
+  // Internals of autocannon's Client (lib/httpClient.js, v8–v9): requests made, this client's share of
+  // `amount`, and the method that opens a connection and writes the first request on it.
+  reqsMade: number;
+  responseMax?: number;
+  _connect(): void;
+  destroy(): void;
   on(event: "headers", listener: (headers: { statusCode: number }) => void): void;
   on(event: "connError", listener: (error: Error & { code?: string }) => void): void;
   on(event: "request", listener: () => void): void;
@@ -74,6 +80,14 @@ export function runHttpStormClient(config: HttpStormClientConfig, emit: (message
         timeout: Math.ceil(config.timeoutMs / 1000),
         reconnectRate: 1,
         setupClient: (client: AutocannonClient) => {
+          // In reconnect mode a client reconnects after its last response too, and only then finds it has
+          // no request left: 300 requests over 50 connections made 350 connections and 50 extra client
+          // TIME_WAIT. A client whose share is done now ends without opening that connection.
+          const openConnection = client._connect.bind(client);
+          client._connect = () => {
+            if (client.responseMax && client.reqsMade >= client.responseMax) client.destroy();
+            else openConnection();
+          };
           // Latencies as the ws storm has them, for requests on a fresh connection only: autocannon writes the
           // request as it opens the socket, so request → `connect` is the TCP connect and request → response
           // headers the whole exchange (a request written onto a socket the server is closing is not one).
