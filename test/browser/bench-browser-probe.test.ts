@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, test } from "node:test";
-import { summarize } from "../../src/lib/analysis/index.js";
+import { formatOffsetMs, summarize } from "../../src/lib/analysis/index.js";
 import { runBench, type BenchResult } from "../../src/lib/bench/index.js";
 import { estimateAt, findProcessesMentioning } from "../../src/lib/browser/index.js";
 import { noInjections } from "../../src/lib/pusher/index.js";
@@ -21,7 +21,7 @@ const bench = (opts: { contentOffsetMs?: number; scheduleOffsetMs?: number; time
     flags: {},
   });
 
-const ms = (value: number): string => `${value >= 0 ? "+" : ""}${value.toFixed(1)} ms`;
+const ms = formatOffsetMs;
 
 // Chromium re-times by Sender Reports in ~16 ms steps and leaves up to ±30 ms alone (its dead band),
 // so the viewer's offset is the injected one plus a residual Chromium itself reports in its log. The

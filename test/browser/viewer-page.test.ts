@@ -1,7 +1,7 @@
 // The `serve` page in a real headless Chromium: it plays the stream and shows the live offset.
 import { strict as assert } from "node:assert";
 import { afterEach, describe, test } from "node:test";
-import { summarize } from "../../src/lib/analysis/index.js";
+import { formatOffsetMs, summarize } from "../../src/lib/analysis/index.js";
 import { launchChromium } from "../../src/lib/browser/chromium.js";
 import { measureViewerState, type ViewerPageState } from "../../src/lib/browser/browser-result.js";
 import { estimateAt } from "../../src/lib/browser/chromium-sync.js";
@@ -49,7 +49,7 @@ async function watchServePage(contentOffsetMs: number): Promise<Reading> {
         return e ? [[m.renderedOffsetMs, e.residualMs]] : [];
       });
       const waitedS = (Date.now() - playingAt) / 1000;
-      if ((estimate && accounted.length >= 5 && shown === formatOffset(last!.renderedOffsetMs)) || waitedS > 40) {
+      if ((estimate && accounted.length >= 5 && shown === formatOffsetMs(last!.renderedOffsetMs)) || waitedS > 40) {
         return { shown, shownMs: Number.parseFloat(shown), markers: state.markers.length, phase: state.phase, estimate, accounted, sync, addedVideoMs: measured.addedDelayMs.at(-1)?.[2] ?? null, waitedS };
       }
       await page.waitForTimeout(250);
@@ -59,9 +59,6 @@ async function watchServePage(contentOffsetMs: number): Promise<Reading> {
     await target.close();
   }
 }
-
-// As the page prints an offset.
-const formatOffset = (ms: number): string => `${ms >= 0 ? "+" : ""}${ms.toFixed(1)} ms`;
 
 describe("the serve page in headless Chromium", { skip: skipWithoutChromium }, () => {
   const profilesBefore = leftoverProfiles();

@@ -39,6 +39,12 @@ test("prints a human summary to stderr", { skip: !isRoot && "needs root" }, asyn
   assert.match(stderr, /tw-storm complete — netns → ws:\/\/10\.213\.0\.2:8080\//);
   assert.match(stderr, /cycles: 100 ok, 0 failed of 100 started/);
   assert.match(stderr, /TIME_WAIT at storm end: client 0, server 100/);
+  // The latency line prints the result's own figures (http-storm.test.ts checks those against a known delay).
+  const { latencyUs } = JSON.parse(readFileSync(join(out, "result.json"), "utf8")) as TwStormResult;
+  const printed = /latency: connect p50 ([\d.]+) \/ p95 [\d.]+ \/ p99 [\d.]+ ms \((\d+)\); handshake p50 ([\d.]+) \//.exec(stderr);
+  assert.ok(printed, stderr);
+  assert.equal(Number(printed[2]), latencyUs.connect.count);
+  assert.ok(Math.abs(Number(printed[1]) - latencyUs.connect.p50 / 1000) < 0.01 && Math.abs(Number(printed[3]) - latencyUs.handshake.p50 / 1000) < 0.1, printed[0]);
   assert.match(stderr, new RegExp(`result: ${out}/result.json`));
 });
 

@@ -22,3 +22,8 @@ export function expectedTimeWaitHolder(mode: CloseMode): "client" | "server" | "
 export function closeModeNeedsEmbeddedServer(mode: CloseMode): boolean {
   return mode === "server-close" || mode === "server-terminate";
 }
+
+/** True when, over HTTP, the server is the closer: it answers `Connection: close` (rfc6455 means the server closes first). */
+export function httpServerCloses(mode: CloseMode): boolean {
+  return mode === "server-close" || mode === "server-terminate" || mode === "rfc6455";
+}

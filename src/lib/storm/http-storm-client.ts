@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import type { Socket } from "node:net";
-import type { CloseMode } from "./close-mode.js";
+import { httpServerCloses, type CloseMode } from "./close-mode.js";
 import { createStormBatcher, type StormBatch } from "./storm-batch.js";
 import type { StormClientDone } from "./storm-client.js";
 
@@ -64,9 +64,7 @@ export function runHttpStormClient(config: HttpStormClientConfig, emit: (message
   let lastCloseEpochMs = 0;
   let stopped = false;
   let instance: { stop(): void } | undefined;
-  const flush = (): void => batches.flush();
-  const flushTimer = setInterval(flush, 100);
-  const serverCloses = !config.closeMode.startsWith("client");
+  const serverCloses = httpServerCloses(config.closeMode);
   const answered = new WeakSet<Socket>();
   const connections = Math.max(1, Math.min(config.concurrency, config.cycles, Math.floor(config.ratePerS)));
   const launch = (): void => {
@@ -127,8 +125,7 @@ export function runHttpStormClient(config: HttpStormClientConfig, emit: (message
         },
       },
       () => {
-        clearInterval(flushTimer);
-        flush();
+        batches.close();
         emit({ type: "done", worker: config.worker, started, lastCloseEpochMs, stopped });
       },
     );

@@ -21,17 +21,28 @@ export function createStormBatch(worker: number, second: number): StormBatch {
   return { type: "batch", worker, second, started: 0, succeeded: 0, failed: 0, errors: {}, closeCodes: {}, connectUs: [], handshakeUs: [] };
 }
 
-/** Hands out the slice for an event's time; a slice never spans two seconds of the storm, so each event counts in the second it happened. */
+/**
+ * Hands out the slice for an event's time and sends one every `intervalMs` (empty ones too: they carry
+ * the worker's heartbeat). A slice never spans two seconds of the storm, so each event counts in the
+ * second it happened.
+ */
 export interface StormBatcher {
   /** The slice to record an event at `epochMs` (default now) in; the previous one is sent first if its second is over. */
   at(epochMs?: number): StormBatch;
-  /** Sends the current slice (empty ones too: they carry the worker's heartbeat) and starts a new one. */
+  /** Sends the current slice now and starts a new one. */
   flush(): void;
+  /** Stops the timer and sends the last slice. */
+  close(): void;
 }
 
-export function createStormBatcher(worker: number, stormStartEpochMs: number, emit: (batch: StormBatch) => void): StormBatcher {
+export function createStormBatcher(worker: number, stormStartEpochMs: number, emit: (batch: StormBatch) => void, intervalMs = 100): StormBatcher {
   const secondOf = (epochMs: number): number => Math.floor((epochMs - stormStartEpochMs) / 1000);
   let batch = createStormBatch(worker, secondOf(Date.now()));
+  const flush = (): void => {
+    emit(batch);
+    batch = createStormBatch(worker, secondOf(Date.now()));
+  };
+  const timer = setInterval(flush, intervalMs);
   return {
     at(epochMs = Date.now()) {
       const second = secondOf(epochMs);
@@ -41,9 +52,10 @@ export function createStormBatcher(worker: number, stormStartEpochMs: number, em
       }
       return batch;
     },
-    flush() {
-      emit(batch);
-      batch = createStormBatch(worker, secondOf(Date.now()));
+    flush,
+    close() {
+      clearInterval(timer);
+      flush();
     },
   };
 }

@@ -26,8 +26,6 @@ export interface StormClientDone {
   stopped: boolean;
 }
 
-const batchIntervalMs = 100;
-
 /** Runs cycles at the shape's rate within the bounds, reporting ≈100 ms batches; `stop()` ends early and waits for in-flight cycles. */
 export function runStormClient(config: StormClientConfig, emit: (message: StormBatch | StormClientDone) => void): { stop(): void; done: Promise<void> } {
   const shape = createLoadShape(config.shape);
@@ -42,8 +40,6 @@ export function runStormClient(config: StormClientConfig, emit: (message: StormB
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
 
-  const flush = (): void => batches.flush();
-  const flushTimer = setInterval(flush, batchIntervalMs);
 
   const schedulingOver = (): boolean => stopped || started >= config.cycles || (performance.now() - startMs) / 1000 >= config.durationS;
 
@@ -51,8 +47,7 @@ export function runStormClient(config: StormClientConfig, emit: (message: StormB
     if (finished || !schedulingOver() || inFlight > 0) return;
     finished = true;
     clearTimeout(pumpTimer);
-    clearInterval(flushTimer);
-    flush();
+    batches.close();
     emit({ type: "done", worker: config.worker, started, lastCloseEpochMs, stopped });
     resolveDone();
   };

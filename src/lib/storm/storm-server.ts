@@ -1,7 +1,7 @@
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
-import type { CloseMode } from "./close-mode.js";
+import { httpServerCloses, type CloseMode } from "./close-mode.js";
 
 /** How the embedded target behaves: it echoes `messages` messages, then closes when the mode makes it the closer. */
 export interface StormServerConfig {
@@ -59,7 +59,7 @@ function attachWebSocketTarget(server: Server, config: StormServerConfig, stats:
 /** Starts the storm's target: a ws echo server, or an HTTP server that counts every request it answers. */
 export async function startStormServer(config: StormServerConfig): Promise<StormServer> {
   const stats: StormServerStats = { connections: 0, requests: 0, closeCodes: {} };
-  const serverCloses = config.closeMode === "server-close" || config.closeMode === "server-terminate" || config.closeMode === "rfc6455";
+  const serverCloses = httpServerCloses(config.closeMode);
   const answer = (response: ServerResponse): void => {
     response.setHeader("content-type", "text/plain");
     if (serverCloses) response.setHeader("connection", "close");

@@ -15,7 +15,7 @@ test("each event counts in the storm second it happened in, whatever the slice b
   batches.at(start + 1000).started += 150; // the next burst exactly at 1 s
   batches.at(start + 1999).failed += 1;
   batches.at(start + 2000.5).started += 150;
-  batches.flush();
+  batches.close();
   const tally = createStormTally();
   for (const batch of sent) addStormBatch(tally, batch);
   const perSecond = [...tally.seconds.entries()].filter(([, s]) => s.started + s.succeeded + s.failed > 0).map(([second, s]) => [second, s.started, s.succeeded, s.failed]);
