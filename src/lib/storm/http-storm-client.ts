@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import type { Socket } from "node:net";
 import { httpServerCloses, type CloseMode } from "./close-mode.js";
-import { createStormBatcher, type StormBatch } from "./storm-batch.js";
+import { atStormStart, createStormBatcher, type StormBatch } from "./storm-batch.js";
 import type { StormClientDone } from "./storm-client.js";
 
 /** One worker's share of an HTTP storm, driven by autocannon at a constant rate. */
@@ -130,7 +130,7 @@ export function runHttpStormClient(config: HttpStormClientConfig, emit: (message
       },
     );
   };
-  setTimeout(launch, Math.max(0, config.startAtEpochMs - Date.now()));
+  atStormStart(config.startAtEpochMs, launch);
   return {
     stop() {
       stopped = true;

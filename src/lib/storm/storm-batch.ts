@@ -60,6 +60,15 @@ export function createStormBatcher(worker: number, stormStartEpochMs: number, em
   };
 }
 
+/** Runs `start` once Date.now() has reached the storm's second 0 (timers may fire a millisecond early, which would count the first cycles in second −1). */
+export function atStormStart(stormStartEpochMs: number, start: () => void): void {
+  const check = (): void => {
+    if (Date.now() < stormStartEpochMs) setTimeout(check, 1);
+    else start();
+  };
+  setTimeout(check, Math.max(0, stormStartEpochMs - Date.now()));
+}
+
 /** Adds one cycle's outcome to a slice. */
 export function recordCycleOutcome(batch: StormBatch, outcome: CycleOutcome, epochMs: number): void {
   if (outcome.ok) batch.succeeded += 1;

@@ -1,6 +1,6 @@
 import type { CloseMode } from "./close-mode.js";
 import { createLoadShape, type LoadShapeSpec } from "./load-shape.js";
-import { createStormBatcher, recordCycleOutcome, type StormBatch } from "./storm-batch.js";
+import { atStormStart, createStormBatcher, recordCycleOutcome, type StormBatch } from "./storm-batch.js";
 import { runWsCycle } from "./ws-cycle.js";
 
 /** One worker's share of a storm. */
@@ -77,13 +77,10 @@ export function runStormClient(config: StormClientConfig, emit: (message: StormB
     else finishIfIdle();
   };
 
-  // Timers may fire a millisecond before Date.now() reaches the start; the first cycle must not count in second −1.
-  const begin = (): void => {
-    if (Date.now() < config.startAtEpochMs) return void setTimeout(begin, 1);
+  atStormStart(config.startAtEpochMs, () => {
     startMs = performance.now();
     loop();
-  };
-  setTimeout(begin, Math.max(0, config.startAtEpochMs - Date.now()));
+  });
 
   return {
     stop() {
