@@ -50,6 +50,20 @@ function assertAgreesWithChromium(result: BenchResult, what: string): void {
   }
 }
 
+// Every flash the page saw is paired, and every beep left alone has its flash among the frames the
+// browser never presented (same marker code, due within half a marker period of the beep).
+function assertEveryMarkerAccounted(result: BenchResult): string {
+  const { markers, frames } = result.browser!;
+  const detail = `paired ${markers.paired} of ${result.expectedMarkers}; unpaired flashes ${JSON.stringify(markers.unpairedFlashes)}, beeps ${JSON.stringify(markers.unpairedBeeps)}; unseen flashes ${JSON.stringify(markers.unseenFlashes)}; frames ${JSON.stringify(frames)}`;
+  assert.deepEqual(markers.unpairedFlashes, [], detail);
+  for (const beep of markers.unpairedBeeps) {
+    const flash = markers.unseenFlashes.find((f) => f.markerCode === beep.markerCode && Math.abs(f.atMs - beep.atMs) <= 500);
+    assert.ok(flash, `the beep of marker code ${beep.markerCode} at ${beep.atMs.toFixed(0)} ms is unpaired, and its flash is not among the unseen: ${detail}`);
+  }
+  assert.ok(markers.paired + markers.unpairedBeeps.length >= result.expectedMarkers - 1, detail);
+  return `markers: ${markers.paired} paired, ${markers.unseenFlashes.length} flashes never presented; content frames skipped ${frames.skipped}, never presented ${frames.notPresented}, callbacks missed ${frames.compositorMissed}`;
+}
+
 // `addedDelayMs` (target − minimum jitter-buffer delay, from getStats) against what Chromium's log says its
 // sync set: the video delay it asks for covers the video's own minimum delay first (~21 ms here), so
 // the added delay is the logged one minus that floor. Read only a full stats window (≥ 1.1 s) after a
@@ -104,20 +118,18 @@ describe("bench --probe browser", { skip: skipWithoutChromium }, () => {
   });
 
   for (const kind of ["schedule", "timestamp"] as const) {
-    test(`--${kind}-offset-ms -80 with --probe node,browser: what Chromium did, measured and explained`, async () => {
+    test(`--${kind}-offset-ms -80 with --probe node,browser: what Chromium did, measured and explained`, async (t) => {
       const result = await bench({ [`${kind}OffsetMs`]: -80, probes: ["node", "browser"], durationS: 45 });
       assert.equal(result.complete, true, result.incompleteReason ?? "");
       assert.ok(result.probe, "the node probe ran");
       const comparison = result.browser!.comparison!;
       assert.ok(comparison.senderClockMs !== null && comparison.arrivalMs !== null);
       assert.ok(Math.abs(comparison.senderClockMs - comparison.arrivalMs) >= 60, `the node probe sees the ${kind} error (${ms(comparison.senderClockMs)} vs ${ms(comparison.arrivalMs)})`);
-      // A flash is one frame; when Chromium re-times video a frame may never be presented (or its
-      // frame callback is missed on a loaded machine), so a marker or two can go unseen here.
-      const browser = result.browser!;
-      assert.ok(
-        browser.markers.paired >= result.expectedMarkers * 0.9,
-        `browser paired ${browser.markers.paired} of ${result.expectedMarkers}; unpaired flashes ${JSON.stringify(browser.markers.unpairedFlashes)}, beeps ${JSON.stringify(browser.markers.unpairedBeeps)}, content frames skipped ${browser.frames.skipped}, callbacks missed ${browser.frames.compositorMissed}`,
-      );
+      // A flash is one frame. On a loaded machine Chromium may never present some frames (one CI run:
+      // 152 of 1,350, and 22 of the 45 flashes among them), so a marker can go unseen by any viewer;
+      // what must hold is that every marker is accounted for: paired, or its flash listed as unseen.
+      t.diagnostic(assertEveryMarkerAccounted(result));
+      assert.ok(result.browser!.markers.paired >= 10, `paired ${result.browser!.markers.paired} of ${result.expectedMarkers}: too few to say what Chromium did`);
       assertAgreesWithChromium(result, `${kind} −80`);
       if (comparison.renderedMs !== null) {
         assert.ok(comparison.followedTimestampsPct !== null, "steady: the share Chromium followed is stated");
@@ -127,6 +139,32 @@ describe("bench --probe browser", { skip: skipWithoutChromium }, () => {
       }
     });
   }
+
+  // The sender skips marker 2's flash frame (push frame 15 + 2 × 30: after the 0.5 s lead-in) and
+  // three plain frames: no browser can present them. The page must count them as never presented,
+  // list that flash as unseen where it was due, and leave only its beep unpaired.
+  test("frames the sender never sent are never presented: the flash is listed unseen, its beep alone unpaired", async (t) => {
+    const dropped = [75, 100, 101, 102];
+    const result = await runBench({
+      durationS: 12,
+      mode: "paced",
+      pattern: { contentOffsetMs: 0 },
+      injections: { ...noInjections, dropVideoFrames: new Set(dropped) },
+      probes: ["browser"],
+      flags: {},
+    });
+    assert.equal(result.complete, true, result.incompleteReason ?? "");
+    const { markers, frames } = result.browser!;
+    t.diagnostic(assertEveryMarkerAccounted(result));
+    const unseen = markers.unseenFlashes.find((f) => f.markerCode === 2);
+    assert.ok(unseen?.surelyDropped, `marker 2's flash is listed as surely dropped: ${JSON.stringify(markers.unseenFlashes)}`);
+    assert.deepEqual(markers.unpairedBeeps.map((b) => b.markerCode), markers.unseenFlashes.map((f) => f.markerCode), "only the unseen flashes' beeps are unpaired");
+    assert.ok(frames.notPresented >= dropped.length, `never presented ${frames.notPresented}, the sender skipped ${dropped.length}`);
+    // Timed where it was due: one marker period after marker 1's flash, within a frame (a vsync either side, or one step of Chromium's sync).
+    const before = markers.series.find((m) => m.markerCode === 1);
+    assert.ok(before, "marker 1 was paired");
+    assert.ok(Math.abs(unseen!.atMs - before!.flashDisplayMs - 1000) <= 1000 / 30 + 5, `unseen flash due ${(unseen!.atMs - before!.flashDisplayMs).toFixed(1)} ms after marker 1's, expected 1000 ±38.3`);
+  });
 
   test("Ctrl-C ends the run with exit 130, a partial result, and no browser left", async () => {
     const tmp = mkdtempSync(join(tmpdir(), "avsync-ctrlc-"));

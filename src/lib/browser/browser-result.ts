@@ -44,6 +44,13 @@ export interface BrowserMeasurements {
     paired: number;
     unpairedFlashes: { markerCode: number; atMs: number }[];
     unpairedBeeps: { markerCode: number; atMs: number }[];
+    /**
+     * Flashes whose frame the browser never presented (the content frame code jumped past it while
+     * presentedFrames moved by less), timed where they were due: no viewer saw them, so their beeps stay
+     * unpaired. `surelyDropped` is false when a few of the skipped frames were presented and the flash
+     * may have been among them, unread.
+     */
+    unseenFlashes: { markerCode: number; atMs: number; surelyDropped: boolean }[];
     series: BrowserMarker[];
   };
   /** Per-marker rendered offset (the primary reading). */
@@ -69,7 +76,13 @@ export interface BrowserMeasurements {
    * (and any jitterBufferTarget) at work, as the page can see it: [tMs, audio, video].
    */
   addedDelayMs: [number, number | null, number | null][];
-  frames: { presented: number; unreadable: number; repeated: number; skipped: number; compositorMissed: number; decoded: number | null; dropped: number | null };
+  /**
+   * Content frames as the page saw them: presented (frame callbacks), unreadable, repeated, skipped
+   * (code jumps), of the skipped those the compositor did present but the page's callback missed
+   * (compositorMissed) and those the browser never presented (notPresented); decoded and dropped
+   * are getStats' framesDecoded and framesDropped.
+   */
+  frames: { presented: number; unreadable: number; repeated: number; skipped: number; compositorMissed: number; notPresented: number; decoded: number | null; dropped: number | null };
   audio: { concealedSamples: number | null; totalSamplesReceived: number | null; playoutDelayMs: number | null };
   stats: BrowserStatsSample[];
   error: string | null;
@@ -85,8 +98,9 @@ export interface ViewerPageState {
   connectedAtMs: number | null;
   firstFrameAtMs: number | null;
   audio: { clock: "track-playout" | "web-audio" | null } | null;
-  frames: { presented: number; unreadable: number; repeated: number; skipped: number; compositorMissed: number };
+  frames: { presented: number; unreadable: number; repeated: number; skipped: number; compositorMissed: number; notPresented: number };
   flashes: { markerCode: number; displayMs: number; paired: boolean }[];
+  unseenFlashes: { markerCode: number; nearMs: number; surelyDropped: boolean }[];
   beeps: { markerCode: number; heardMs: number; paired: boolean }[];
   webAudioBeeps?: { markerCode: number; heardMs: number }[];
   markers: Array<Omit<BrowserMarker, "markerIndex" | "renderedOffsetMs" | "webAudioOffsetMs"> & { offsetMs: number }>;
@@ -164,6 +178,7 @@ export function measureViewerState(state: ViewerPageState, browser: BrowserMeasu
       paired: series.length,
       unpairedFlashes: unpaired(state.flashes, (e: { displayMs: number }) => e.displayMs),
       unpairedBeeps: unpaired(state.beeps, (e: { heardMs: number }) => e.heardMs),
+      unseenFlashes: state.unseenFlashes.map((f) => ({ markerCode: f.markerCode, atMs: f.nearMs, surelyDropped: f.surelyDropped })),
       series,
     },
     renderedOffsetMs: summarize(rendered),

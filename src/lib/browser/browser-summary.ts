@@ -23,7 +23,7 @@ export function renderBrowserSummary(browser: BrowserMeasurements): string {
     `  steady            ${browser.steadyOffsetMs.count ? figures(browser.steadyOffsetMs) : "none: Chromium's A/V sync was still moving (it takes 10–40 s to hold still; run longer)"}`,
     `  Chromium's sync   ${syncLine(browser)}`,
     `  jitter buffers    audio ${ms(browser.jitterBufferMs.audio.p50)} (target ${ms(browser.jitterBufferMs.audioTarget.p50)}), video ${ms(browser.jitterBufferMs.video.p50)} (target ${ms(browser.jitterBufferMs.videoTarget.p50)})`,
-    `  frames            presented ${browser.frames.presented}, decoded ${browser.frames.decoded ?? "n/a"}, dropped ${browser.frames.dropped ?? "n/a"}, content frames skipped ${browser.frames.skipped}, flashes timed back from the next frame ${browser.markers.series.filter((m) => m.flashEstimated).length}; concealed audio samples ${browser.audio.concealedSamples ?? "n/a"}`,
+    `  frames            presented ${browser.frames.presented}, decoded ${browser.frames.decoded ?? "n/a"}, dropped ${browser.frames.dropped ?? "n/a"}, content frames skipped ${browser.frames.skipped} (never presented ${browser.frames.notPresented}), flashes timed back from the next frame ${browser.markers.series.filter((m) => m.flashEstimated).length}, flashes never presented ${browser.markers.unseenFlashes.length}; concealed audio samples ${browser.audio.concealedSamples ?? "n/a"}`,
   ];
   if (browser.comparison) lines.push(`  ${browser.comparison.explanation}`);
   if (browser.error) lines.push(`  error: ${browser.error}`);

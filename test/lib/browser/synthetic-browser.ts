@@ -25,7 +25,8 @@ export function pageState(contentMs: number): ViewerPageState {
     connectedAtMs: 1000,
     firstFrameAtMs: 1100,
     audio: { clock: "track-playout" as const },
-    frames: { presented: 900, unreadable: 0, repeated: 0, skipped: 0, compositorMissed: 0 },
+    frames: { presented: 900, unreadable: 0, repeated: 0, skipped: 0, compositorMissed: 0, notPresented: 0 },
+    unseenFlashes: [],
     flashes: markers.map((m, i) => ({ markerCode: i % 8, displayMs: m.flashDisplayMs, paired: true })),
     beeps: markers.map((m, i) => ({ markerCode: i % 8, heardMs: m.flashDisplayMs - m.renderedOffsetMs, paired: true })),
     markers: markers.map((m, i) => ({

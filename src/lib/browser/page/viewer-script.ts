@@ -14,8 +14,9 @@ const state = {
   connectedAtMs: null,
   firstFrameAtMs: null,
   audio: null,
-  frames: { presented: 0, unreadable: 0, repeated: 0, skipped: 0, compositorMissed: 0 },
+  frames: { presented: 0, unreadable: 0, repeated: 0, skipped: 0, compositorMissed: 0, notPresented: 0 },
   flashes: [],
+  unseenFlashes: [],
   beeps: [],
   markers: [],
   stats: [],
@@ -139,29 +140,39 @@ function onFrame(video, canvas, ctx2d) {
       } else {
         if (state.lastCode !== undefined) {
           const d = (reading.frameCode - state.lastCode + loopFrames) % loopFrames;
+          // Frames presented since the last readable one, this one included (an unreadable one was presented too).
+          const presentedSince = md.presentedFrames - state.lastCodePresentedFrames;
           if (d === 0) state.frames.repeated++;
           else state.frames.skipped += d - 1;
+          if (d > presentedSince) state.frames.notPresented += d - presentedSince;
           // A flash is one frame. When the page's callback missed frames the compositor did present
           // (presentedFrames moved by at least as many), a flash among them was on screen: it is
           // timed back from this frame by whole frame periods and marked estimated. Frames the
-          // browser dropped (presentedFrames moved by less) were never seen, and neither was their flash.
-          if (d > 1 && presentedDelta >= d) {
-            const flashCode = Math.ceil((state.lastCode + 1) / framesPerMarker) * framesPerMarker;
-            const back = (reading.frameCode - flashCode + loopFrames) % loopFrames;
-            if (back > 0 && back < d) {
+          // browser never presented (presentedFrames moved by less) were never seen, and neither was
+          // their flash: it is listed as unseen, with whether the browser surely dropped it (no frame
+          // presented in between) or may have shown it among the few it did present.
+          const flashCode = Math.ceil((state.lastCode + 1) / framesPerMarker) * framesPerMarker;
+          const back = (reading.frameCode - flashCode + loopFrames) % loopFrames;
+          if (d > 1 && back > 0 && back < d) {
+            const markerCode = (flashCode % loopFrames) / framesPerMarker;
+            const atMs = md.expectedDisplayTime - (back * 1000) / cfg.fps;
+            if (presentedSince >= d) {
               state.flashes.push({
-                markerCode: (flashCode % loopFrames) / framesPerMarker,
-                displayMs: md.expectedDisplayTime - (back * 1000) / cfg.fps,
+                markerCode,
+                displayMs: atMs,
                 presentationMs: null, rtpTimestamp: null, captureTimeMs: null, receiveTimeMs: null, processingDurationS: null,
                 lumaMean: null,
                 estimated: true,
                 paired: false,
               });
               tryPair();
+            } else {
+              state.unseenFlashes.push({ markerCode, nearMs: atMs, surelyDropped: presentedSince <= 1 });
             }
           }
         }
         state.lastCode = reading.frameCode;
+        state.lastCodePresentedFrames = md.presentedFrames;
         if (reading.flash && reading.frameCode % framesPerMarker === 0) {
           state.flashes.push({
             markerCode: reading.frameCode / framesPerMarker,
