@@ -80,7 +80,8 @@ function readFrame(px) {
 }
 
 // Pairs a new flash or beep with the unpaired event of the other kind carrying the same marker
-// code within half a period: a lost marker can never pair with the wrong one.
+// code within half a loop (the node probe's rule): codes repeat only once a loop, so a lost marker
+// can never pair with the wrong one, and an offset of more than half a period is still measured.
 function tryPair() {
   for (const f of state.flashes) {
     if (f.paired) continue;
@@ -88,7 +89,7 @@ function tryPair() {
     for (const b of state.beeps) {
       if (b.paired || b.markerCode !== f.markerCode) continue;
       const d = Math.abs(f.displayMs - b.heardMs);
-      if (d < periodMs / 2 && (!best || d < Math.abs(f.displayMs - best.heardMs))) best = b;
+      if (d < (periodMs * cfg.loopMarkers) / 2 && (!best || d < Math.abs(f.displayMs - best.heardMs))) best = b;
     }
     if (!best) continue;
     f.paired = best.paired = true;
