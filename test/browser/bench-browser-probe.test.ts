@@ -51,16 +51,18 @@ function assertAgreesWithChromium(result: BenchResult, what: string): void {
 }
 
 // Every flash the page saw is paired, and every beep left alone has its flash among the frames the
-// browser never presented (same marker code, due within half a marker period of the beep).
+// browser never presented (same marker code, due within half a loop of the beep: the pairing rule); at most
+// one whole marker is missing (the watch's edge), and at least 10 are paired, enough to measure.
 function assertEveryMarkerAccounted(result: BenchResult): string {
   const { markers, frames } = result.browser!;
   const detail = `paired ${markers.paired} of ${result.expectedMarkers}; unpaired flashes ${JSON.stringify(markers.unpairedFlashes)}, beeps ${JSON.stringify(markers.unpairedBeeps)}; unseen flashes ${JSON.stringify(markers.unseenFlashes)}; frames ${JSON.stringify(frames)}`;
   assert.deepEqual(markers.unpairedFlashes, [], detail);
   for (const beep of markers.unpairedBeeps) {
-    const flash = markers.unseenFlashes.find((f) => f.markerCode === beep.markerCode && Math.abs(f.atMs - beep.atMs) <= 500);
+    const flash = markers.unseenFlashes.find((f) => f.markerCode === beep.markerCode && Math.abs(f.atMs - beep.atMs) < (result.config.pattern.markerPeriodS * result.config.pattern.loopMarkers * 1000) / 2);
     assert.ok(flash, `the beep of marker code ${beep.markerCode} at ${beep.atMs.toFixed(0)} ms is unpaired, and its flash is not among the unseen: ${detail}`);
   }
   assert.ok(markers.paired + markers.unpairedBeeps.length >= result.expectedMarkers - 1, detail);
+  assert.ok(markers.paired >= 10, `too few markers paired to measure anything: ${detail}`);
   return `markers: ${markers.paired} paired, ${markers.unseenFlashes.length} flashes never presented; content frames skipped ${frames.skipped}, never presented ${frames.notPresented}, callbacks missed ${frames.compositorMissed}`;
 }
 
@@ -93,12 +95,11 @@ describe("bench --probe browser", { skip: skipWithoutChromium }, () => {
       assert.equal(result.complete, true, result.incompleteReason ?? "");
       assert.equal(result.probe, null, "the node probe did not run");
       const browser = result.browser!;
-      // Every flash and every beep the browser saw is paired. One CI run in ~18 browser runs paired 29 of
-      // 30 with nothing unpaired: a whole marker fell outside the page's watch (its start or end), which
-      // is the window's edge, not a miss; so one such marker may be absent, never half of one.
-      const unpaired = browser.markers.unpairedFlashes.length + browser.markers.unpairedBeeps.length;
-      assert.equal(unpaired, 0, `unpaired flashes ${JSON.stringify(browser.markers.unpairedFlashes)}, beeps ${JSON.stringify(browser.markers.unpairedBeeps)}`);
-      assert.ok(browser.markers.paired >= result.expectedMarkers - 1, `paired ${browser.markers.paired} of ${result.expectedMarkers}`);
+      // Every marker is accounted for: paired, or its flash among the frames Chromium never presented
+      // (no viewer saw it; one CI run of the schedule test lost 22 of 45 flashes that way). One CI run
+      // in ~18 paired 29 of 30 with nothing unpaired: a whole marker fell outside the page's watch (its
+      // start or end), which the accounting allows once.
+      t.diagnostic(assertEveryMarkerAccounted(result));
       assert.ok(browser.stats.some((s) => s.type === "inbound-rtp" && s.kind === "video" && typeof s.jitterBufferEmittedCount === "number"));
       assert.equal(browser.comparison!.senderClockMs, injectedMs);
       assertAgreesWithChromium(result, `content ${injectedMs}`);
@@ -129,7 +130,6 @@ describe("bench --probe browser", { skip: skipWithoutChromium }, () => {
       // 152 of 1,350, and 22 of the 45 flashes among them), so a marker can go unseen by any viewer;
       // what must hold is that every marker is accounted for: paired, or its flash listed as unseen.
       t.diagnostic(assertEveryMarkerAccounted(result));
-      assert.ok(result.browser!.markers.paired >= 10, `paired ${result.browser!.markers.paired} of ${result.expectedMarkers}: too few to say what Chromium did`);
       assertAgreesWithChromium(result, `${kind} −80`);
       if (comparison.renderedMs !== null) {
         assert.ok(comparison.followedTimestampsPct !== null, "steady: the share Chromium followed is stated");
