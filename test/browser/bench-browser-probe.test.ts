@@ -63,7 +63,7 @@ function assertEveryMarkerAccounted(result: BenchResult): string {
   }
   assert.ok(markers.paired + markers.unpairedBeeps.length >= result.expectedMarkers - 1, detail);
   assert.ok(markers.paired >= 10, `too few markers paired to measure anything: ${detail}`);
-  return `markers: ${markers.paired} paired, ${markers.unseenFlashes.length} flashes never presented; content frames skipped ${frames.skipped}, never presented ${frames.notPresented}, callbacks missed ${frames.compositorMissed}`;
+  return `markers: ${markers.paired} paired, ${markers.unseenFlashes.length} flashes never presented; content frames skipped ${frames.skipped}, never presented ${frames.notPresented}, callbacks missed ${frames.compositorMissed}, late callbacks (named by RTP) ${frames.drawnAhead}, repeated ${frames.repeated}, unreadable ${frames.unreadable}`;
 }
 
 // `addedDelayMs` (target − minimum jitter-buffer delay, from getStats) against what Chromium's log says its

@@ -15,6 +15,13 @@ export interface BrowserMarker {
    * its display time is then the next frame's minus whole frame periods (±1 vsync).
    */
   flashEstimated: boolean;
+  /**
+   * True when the canvas already held the next frame as the flash frame's callback ran (it ran late),
+   * so the flash was named by the callback's rtpTimestamp rather than read from its pixels; its
+   * display time is the callback's own, as for any other flash. Only where RTP timestamps track the
+   * content (the paced pusher).
+   */
+  flashNamedByRtp: boolean;
   flashPresentationMs: number | null;
   flashRtpTimestamp: number | null;
   flashCaptureTimeMs: number | null;
@@ -79,10 +86,11 @@ export interface BrowserMeasurements {
   /**
    * Content frames as the page saw them: presented (frame callbacks), unreadable, repeated, skipped
    * (code jumps), of the skipped those the compositor did present but the page's callback missed
-   * (compositorMissed) and those the browser never presented (notPresented); decoded and dropped
-   * are getStats' framesDecoded and framesDropped.
+   * (compositorMissed) and those the browser never presented (notPresented); drawnAhead counts
+   * callbacks that ran so late the canvas held the next frame (the presented one is then named by
+   * its rtpTimestamp); decoded and dropped are getStats' framesDecoded and framesDropped.
    */
-  frames: { presented: number; unreadable: number; repeated: number; skipped: number; compositorMissed: number; notPresented: number; decoded: number | null; dropped: number | null };
+  frames: { presented: number; unreadable: number; repeated: number; skipped: number; compositorMissed: number; notPresented: number; drawnAhead: number; decoded: number | null; dropped: number | null };
   audio: { concealedSamples: number | null; totalSamplesReceived: number | null; playoutDelayMs: number | null };
   stats: BrowserStatsSample[];
   error: string | null;
@@ -98,7 +106,7 @@ export interface ViewerPageState {
   connectedAtMs: number | null;
   firstFrameAtMs: number | null;
   audio: { clock: "track-playout" | "web-audio" | null } | null;
-  frames: { presented: number; unreadable: number; repeated: number; skipped: number; compositorMissed: number; notPresented: number };
+  frames: { presented: number; unreadable: number; repeated: number; skipped: number; compositorMissed: number; notPresented: number; drawnAhead: number };
   flashes: { markerCode: number; displayMs: number; paired: boolean }[];
   unseenFlashes: { markerCode: number; nearMs: number; surelyDropped: boolean }[];
   beeps: { markerCode: number; heardMs: number; paired: boolean }[];

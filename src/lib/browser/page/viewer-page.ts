@@ -43,6 +43,9 @@ export function renderViewerPage(options: ViewerPageOptions): string {
     strip: layOutCodeStrip(pattern.width, pattern.height),
     frequenciesHz: Array.from({ length: pattern.loopMarkers }, (_, k) => toBeepFrequencyHz(k)),
     injections: options.injections,
+    // The paced pusher stamps content frame i with RTP timestamp base + i × 90000/fps (whatever is
+    // injected), so a presented frame's rtpTimestamp names its content; the seed pusher's does not.
+    rtpLockedContent: options.pusher === "paced",
   };
   const injected = Object.entries(options.injections)
     .filter(([, ms]) => ms !== 0)

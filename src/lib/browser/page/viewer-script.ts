@@ -14,7 +14,8 @@ const state = {
   connectedAtMs: null,
   firstFrameAtMs: null,
   audio: null,
-  frames: { presented: 0, unreadable: 0, repeated: 0, skipped: 0, compositorMissed: 0, notPresented: 0 },
+  frames: { presented: 0, unreadable: 0, repeated: 0, skipped: 0, compositorMissed: 0, notPresented: 0, drawnAhead: 0 },
+  rtpAnchor: null,
   flashes: [],
   unseenFlashes: [],
   beeps: [],
@@ -101,6 +102,7 @@ function tryPair() {
       playoutDelayMs: best.playoutDelayMs,
       offsetMs: f.displayMs - best.heardMs,
       flashEstimated: f.estimated,
+      flashNamedByRtp: f.namedByRtp === true,
       flashPresentationMs: f.presentationMs,
       flashRtpTimestamp: f.rtpTimestamp,
       flashCaptureTimeMs: f.captureTimeMs,
@@ -126,6 +128,29 @@ function showMarker(marker) {
   }
 }
 
+// The content frame this callback presented. The canvas gets the video's current frame, which is
+// the callback's own unless the callback ran late and the next one was already up: then the canvas
+// reads one or two frames ahead while the callback's rtpTimestamp still names the presented frame.
+// Where RTP timestamps track the content (the paced pusher), the presented frame is named from them,
+// counted from the last frame whose pixels and timestamp agreed; elsewhere the pixels are all there is.
+const ticksPerFrame = 90000 / cfg.fps;
+function presentedCode(drawnCode, md) {
+  if (drawnCode === null || !cfg.rtpLockedContent || typeof md.rtpTimestamp !== "number") return drawnCode;
+  const anchor = state.rtpAnchor;
+  if (anchor) {
+    let ticks = (md.rtpTimestamp - anchor.rtp) >>> 0;
+    if (ticks >= 2 ** 31) ticks -= 2 ** 32;
+    const rtpCode = (((anchor.code + Math.round(ticks / ticksPerFrame)) % loopFrames) + loopFrames) % loopFrames;
+    const ahead = (drawnCode - rtpCode + loopFrames) % loopFrames;
+    if (ahead === 1 || ahead === 2) {
+      state.frames.drawnAhead++;
+      return rtpCode;
+    }
+  }
+  state.rtpAnchor = { rtp: md.rtpTimestamp, code: drawnCode };
+  return drawnCode;
+}
+
 function onFrame(video, canvas, ctx2d) {
   const step = (now, md) => {
     try {
@@ -136,11 +161,12 @@ function onFrame(video, canvas, ctx2d) {
       state.lastPresentedFrames = md.presentedFrames;
       ctx2d.drawImage(video, 0, 0, cfg.width, cfg.height);
       const reading = readFrame(ctx2d.getImageData(0, 0, cfg.width, cfg.height).data);
-      if (reading.frameCode === null) {
+      const code = presentedCode(reading.frameCode, md);
+      if (code === null) {
         state.frames.unreadable++;
       } else {
         if (state.lastCode !== undefined) {
-          const d = (reading.frameCode - state.lastCode + loopFrames) % loopFrames;
+          const d = (code - state.lastCode + loopFrames) % loopFrames;
           // Frames presented since the last readable one, this one included (an unreadable one was presented too).
           const presentedSince = md.presentedFrames - state.lastCodePresentedFrames;
           if (d === 0) state.frames.repeated++;
@@ -153,7 +179,7 @@ function onFrame(video, canvas, ctx2d) {
           // their flash: it is listed as unseen, with whether the browser surely dropped it (no frame
           // presented in between) or may have shown it among the few it did present.
           const flashCode = Math.ceil((state.lastCode + 1) / framesPerMarker) * framesPerMarker;
-          const back = (reading.frameCode - flashCode + loopFrames) % loopFrames;
+          const back = (code - flashCode + loopFrames) % loopFrames;
           if (d > 1 && back > 0 && back < d) {
             const markerCode = (flashCode % loopFrames) / framesPerMarker;
             const atMs = md.expectedDisplayTime - (back * 1000) / cfg.fps;
@@ -172,19 +198,22 @@ function onFrame(video, canvas, ctx2d) {
             }
           }
         }
-        state.lastCode = reading.frameCode;
+        state.lastCode = code;
         state.lastCodePresentedFrames = md.presentedFrames;
-        if (reading.flash && reading.frameCode % framesPerMarker === 0) {
+        // The flash frame: seen in the pixels, or named by its RTP timestamp when the canvas already
+        // held the next frame (drawnAhead): presented all the same, at this callback's display time.
+        if ((reading.flash || code !== reading.frameCode) && code % framesPerMarker === 0) {
           state.flashes.push({
-            markerCode: reading.frameCode / framesPerMarker,
+            markerCode: code / framesPerMarker,
             estimated: false,
+            namedByRtp: code !== reading.frameCode,
             displayMs: md.expectedDisplayTime,
             presentationMs: md.presentationTime,
             rtpTimestamp: md.rtpTimestamp === undefined ? null : md.rtpTimestamp,
             captureTimeMs: md.captureTime === undefined ? null : md.captureTime,
             receiveTimeMs: md.receiveTime === undefined ? null : md.receiveTime,
             processingDurationS: md.processingDuration === undefined ? null : md.processingDuration,
-            lumaMean: reading.lumaMean,
+            lumaMean: code === reading.frameCode ? reading.lumaMean : null,
             paired: false,
           });
           tryPair();
