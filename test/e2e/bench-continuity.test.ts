@@ -26,7 +26,7 @@ describe("continuity over real WebRTC", () => {
     assert.equal(result.pacing!.audio.queueDrops, 0, "audio queue drops");
   });
 
-  test("seed: pull-time video timestamps spread and drift, and the report says so", async () => {
+  test("seed: pull-time video timestamps spread and drift, and the report says so", async (t) => {
     const result = await benchWith({ durationS: 4, mode: "seed" });
     assert.equal(result.complete, true, `incomplete: ${JSON.stringify(result.incompleteReason)} ${JSON.stringify(result.sessions?.map((s) => s.error))}`);
     const { video } = result.probe!.continuity;
@@ -37,7 +37,12 @@ describe("continuity over real WebRTC", () => {
     assert.ok(video.meanStepTicks! > 3000, `mean video step ${video.meanStepTicks}`);
     assert.notEqual(video.driftPpm, null);
     assert.ok(result.pacing!.video.latenessMs.some(([, ms]) => ms > 1), "pull-time lateness is recorded");
-    assert.ok(result.probe!.continuity.video.content.repeated + result.probe!.continuity.video.content.skipped > 0);
+    // Whether 4 s of pulls repeat or skip a content frame depends on how late this machine's timers
+    // fire (one CI run: none); what must hold is that the probe decodes exactly what the pull loop did.
+    const { content } = result.probe!.continuity.video;
+    const { repeatedFrames, skippedFrames } = result.pacing!.video;
+    t.diagnostic(`pull loop: mean video step ${video.meanStepTicks?.toFixed(1)} ticks; repeated ${repeatedFrames}, skipped ${skippedFrames}; probe decoded repeated ${content.repeated}, skipped ${content.skipped}`);
+    assert.deepEqual({ repeated: content.repeated, skipped: content.skipped }, { repeated: repeatedFrames, skipped: skippedFrames }, "the probe's repeated/skipped content frames are the pull loop's");
   });
 
   test("--drop-video-frames 30,31,32 --drop-audio-frames 100-104: exactly those frames are missing", async () => {
