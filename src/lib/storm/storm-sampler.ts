@@ -21,6 +21,8 @@ export interface StormSamples {
 export interface StormSampler {
   samples: StormSamples;
   latestTimeWait(role: string): number;
+  /** Reads sockstat now, instead of waiting for the next 10 Hz tick. */
+  readSockstatNow(): void;
   sampleStatesNow(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -69,6 +71,7 @@ export function startStormSampler(sides: SampledNamespace[], targetPort: number,
   return {
     samples,
     latestTimeWait: (role) => samples.sockstat[role]?.at(-1)?.[1] ?? 0,
+    readSockstatNow: readAll,
     async sampleStatesNow() {
       await inFlight?.catch(() => {});
       await sampleStatesOnce();

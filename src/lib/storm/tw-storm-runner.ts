@@ -71,6 +71,11 @@ interface StormRun {
 }
 
 /** Runs one bounded storm end to end (topology, target, workers, sampling, drain) and returns its result; cleans up always. */
+// Sockets of the storm that have not finished closing: anything but TIME_WAIT and the listener.
+function stillClosing(states: Record<string, number>): number {
+  return Object.entries(states).reduce((sum, [state, count]) => (state === "TIME_WAIT" || state === "CLOSE" ? sum : sum + count), 0);
+}
+
 export async function runTwStorm(options: TwStormOptions, events?: EventEmitter<TwStormEvents>): Promise<TwStormResult> {
   const meta = collectRunMetadata("tw-storm", options.flags ?? {});
   const startedPerf = performance.now();
@@ -152,8 +157,19 @@ export async function runTwStorm(options: TwStormOptions, events?: EventEmitter<
     while (doneMessages.length < run.clients.length && Date.now() - stormStartEpochMs < stormDeadlineMs) await sleep(50);
     if (doneMessages.length < run.clients.length) warnings.push("Some storm workers did not report their end in time; their last cycles are missing.");
     const lastCloseEpochMs = Math.max(0, ...doneMessages.map((done) => done.lastCloseEpochMs));
+    // TIME_WAIT at storm end is read once the storm's last closes have finished (no socket of the
+    // target port open or closing on either side, or 2 s at most), from a sockstat read made then:
+    // the 10 Hz tick's last reading could predate the last ~100 ms of closes (one CI run read 1,913
+    // of 2,000 server TIME_WAIT at 1,000 cycles/s).
     await sleep(120);
-    await sampler.sampleStatesNow();
+    const settleUntilMs = Date.now() + 2000;
+    for (;;) {
+      await sampler.sampleStatesNow();
+      const census = sampler.samples.ss.at(-1)?.[1];
+      if (!census || (stillClosing(census.client) === 0 && stillClosing(census.server) === 0) || Date.now() >= settleUntilMs) break;
+      await sleep(100);
+    }
+    sampler.readSockstatNow();
     const atStormEnd = Object.fromEntries(sides.map((side) => [side.role, sampler.latestTimeWait(side.role)]));
     const lastSs = sampler.samples.ss.at(-1)?.[1];
 
