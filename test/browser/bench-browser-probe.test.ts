@@ -9,7 +9,7 @@ import { formatOffsetMs, summarize } from "../../src/lib/analysis/index.js";
 import { runBench, type BenchResult } from "../../src/lib/bench/index.js";
 import { estimateAt, findProcessesMentioning } from "../../src/lib/browser/index.js";
 import { noInjections } from "../../src/lib/pusher/index.js";
-import { assertBrowserGone, leftoverProfiles, renderTolerance, skipWithoutChromium } from "./helpers.js";
+import { assertBrowserGone, leftoverProfiles, skipWithoutChromium } from "./helpers.js";
 
 const bench = (opts: { contentOffsetMs?: number; scheduleOffsetMs?: number; timestampOffsetMs?: number; probes: ("node" | "browser")[]; durationS: number }) =>
   runBench({
@@ -26,25 +26,27 @@ const ms = formatOffsetMs;
 // Chromium re-times by Sender Reports in ~16 ms steps and leaves up to ±30 ms alone (its dead band),
 // so the viewer's offset is the injected one plus a residual Chromium itself reports in its log. The
 // page's measurement is checked against that account wherever Chromium's view of the moment is known:
-// the median within ±(half a frame + 5 ms), and every marker within ±(a frame + 5 ms), since a frame
-// lands on one 60 Hz vsync or the next (runs so far: medians −9 … +16 ms, markers −11 … +19 ms;
-// docs/browser-probe.md).
+// the median and every marker within ±(a frame + 5 ms), since a frame lands on one 60 Hz vsync or a
+// later one, which Chromium's account does not model (quiet runs: medians −9 … +16 ms, markers −11 …
+// +19 ms; one loaded CI run, in which Chromium left 17 frames unpresented just before, read a median
+// of +27.6 ms, +16.8 … +29.5 ms; docs/browser-probe.md).
 function assertAgreesWithChromium(result: BenchResult, what: string): void {
   const browser = result.browser!;
   const comparison = browser.comparison!;
   const fps = result.config.pattern.fps;
+  const toleranceMs = 1000 / fps + 5;
   assert.ok(browser.chromiumSync.logged, "Chromium's sync log was read");
   const agreement = summarize(comparison.agreementMs.map(([, a]) => a));
   assert.ok(agreement.count >= 5, `Chromium's view is known for ${agreement.count} markers (${browser.chromiumSync.estimates.length} estimates, ${browser.chromiumSync.changes.length} changes)`);
   assert.ok(
-    Math.abs(agreement.p50!) <= renderTolerance(fps),
-    `${what}: the page is ${ms(agreement.p50!)} (median of ${agreement.count} markers; ${ms(agreement.min!)} … ${ms(agreement.max!)}) from Chromium's account, ${ms(comparison.senderClockMs!)} + its residual (±${renderTolerance(fps).toFixed(1)})`,
+    Math.abs(agreement.p50!) <= toleranceMs,
+    `${what}: the page is ${ms(agreement.p50!)} (median of ${agreement.count} markers; ${ms(agreement.min!)} … ${ms(agreement.max!)}) from Chromium's account, ${ms(comparison.senderClockMs!)} + its residual (±${toleranceMs.toFixed(1)})`,
   );
   for (const [tMs, a] of comparison.agreementMs) {
     const marker = browser.markers.series.find((m) => m.flashDisplayMs === tMs)!;
     const estimate = estimateAt(browser.chromiumSync, tMs)!;
     assert.ok(
-      Math.abs(a) <= 1000 / fps + 5,
+      Math.abs(a) <= toleranceMs,
       `${what}: at ${((tMs - browser.timesMs.connected!) / 1000).toFixed(1)} s the page measured ${ms(marker.renderedOffsetMs)}, Chromium's account is ${ms(comparison.senderClockMs!)} + its residual ${ms(estimate.residualMs)}: ${ms(a)} apart`,
     );
   }
