@@ -21,3 +21,8 @@ export function stormOptions(overrides: Partial<TwStormFlags>): TwStormOptions {
 }
 
 export const isRoot = process.getuid?.() === 0;
+
+/** The kernel counters that say how connections ended early (resets, aborts, TIME_WAIT, orphans, overflow), non-zero only. */
+export function notableCounters(delta: Record<string, number> | undefined): Record<string, number> {
+  return Object.fromEntries(Object.entries(delta ?? {}).filter(([name, value]) => value !== 0 && /Rst|RST|Abort|TW|TimeWait|Orphan|Memory|Overflow/.test(name)));
+}
