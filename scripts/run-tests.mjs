@@ -1,7 +1,23 @@
-// Runs every test file under test/ with node's built-in runner (Node 20 has no --test globs).
-import { readdirSync, statSync } from "node:fs";
+// Runs test files with node's built-in runner: each file in its own process, several at once, the
+// longest first; each file's output is printed whole when it ends, then one summary with every file's
+// wall and CPU time (Node 20 has no --test globs, and its own concurrency interleaves the output).
+//   node scripts/run-tests.mjs                  every file: what `npm test` and CI run
+//   node scripts/run-tests.mjs --tier unit      unit files only: no network, no root, no browser
+//   node scripts/run-tests.mjs test/x.test.ts   just these files
+//   --jobs N                                    files at once (default: 3; 1 runs them one by one)
+// A file's first lines may declare what it needs, e.g. `// test: system, group browser`:
+//   system      it opens sockets, needs root, network namespaces, external programs or a browser; files
+//               under test/commands, test/e2e, test/interop and test/browser are system whatever they say;
+//   group NAME  at most one file of the group runs at a time (Chromium runs; storms that time their rates).
+import { readFileSync, readdirSync, statSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
+
+const systemDirs = ["test/commands/", "test/e2e/", "test/interop/", "test/browser/"];
+// A file still running after this long is stopped and counted as failed: a hung test must not hang CI.
+const fileTimeoutMs = 8 * 60_000;
+const durationsPath = ".cache/test-durations.json";
+const clockTicksPerS = 100;
 
 function collect(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -11,7 +27,161 @@ function collect(dir) {
   });
 }
 
-const only = process.argv.slice(2);
-const files = (only.length ? only : collect("test")).sort();
-const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...files], { stdio: "inherit" });
-process.exit(result.status ?? 1);
+function describeFile(path) {
+  const head = readFileSync(path, "utf8").split("\n").slice(0, 8).join("\n");
+  const declared = /^\/\/ test: (.+)$/m.exec(head)?.[1] ?? "";
+  const words = declared.split(",").map((w) => w.trim());
+  return {
+    path,
+    system: systemDirs.some((dir) => path.startsWith(dir)) || words.includes("system"),
+    group: words.find((w) => w.startsWith("group "))?.slice("group ".length) ?? null,
+  };
+}
+
+function parseArgs(argv) {
+  const options = { tier: "all", jobs: 3, files: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--tier") options.tier = argv[++i];
+    else if (arg === "--jobs") options.jobs = Number(argv[++i]);
+    else options.files.push(arg);
+  }
+  if (!["unit", "system", "all"].includes(options.tier)) fail(`Expected \`--tier\` to be unit, system or all, got \`${options.tier}\`.`);
+  if (!Number.isInteger(options.jobs) || options.jobs < 1) fail(`Expected \`--jobs\` to be a positive integer, got \`${options.jobs}\`.`);
+  return options;
+}
+
+function fail(message) {
+  console.error(message);
+  process.exit(2);
+}
+
+// CPU seconds of this process's reaped children (utime + stime of the children, /proc/self/stat fields 16–17).
+function childrenCpuS() {
+  const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
+  return (Number(fields[13]) + Number(fields[14])) / clockTicksPerS;
+}
+
+function readDurations() {
+  try {
+    return JSON.parse(readFileSync(durationsPath, "utf8"));
+  } catch {
+    return {};
+  }
+}
+
+// Without a record of earlier runs, system files are guessed longer than unit files, browser runs longest.
+function guessS(file) {
+  if (file.group === "browser") return 200;
+  return file.system ? 30 : 2;
+}
+
+function parseCounts(output) {
+  const count = (name) => Number(new RegExp(`^ℹ ${name} (\\d+)$`, "m").exec(output)?.[1] ?? 0);
+  return { tests: count("tests"), pass: count("pass"), fail: count("fail"), cancelled: count("cancelled"), skipped: count("skipped"), todo: count("todo") };
+}
+
+// Process groups of the files running now: Ctrl-C of the runner stops them too (they are detached).
+const runningGroups = new Set();
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, () => {
+    for (const pid of runningGroups) killGroup(pid);
+    process.exit(130);
+  });
+}
+
+function killGroup(pid) {
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {}
+}
+
+function runFile(file) {
+  return new Promise((resolve) => {
+    const startedMs = Date.now();
+    const child = spawn(process.execPath, ["--import", "tsx", "--test-reporter=spec", file.path], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, FORCE_COLOR: "0" },
+      detached: true,
+    });
+    runningGroups.add(child.pid);
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, fileTimeoutMs);
+    const cpuBefore = childrenCpuS();
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      // Whatever the file left running in its process group goes with it.
+      killGroup(child.pid);
+      runningGroups.delete(child.pid);
+      const counts = parseCounts(output);
+      const ok = code === 0 && !timedOut;
+      if (timedOut) output += `\n✖ stopped after ${fileTimeoutMs / 1000} s\n`;
+      resolve({ file, ok, code, counts, output, wallS: (Date.now() - startedMs) / 1000, cpuS: childrenCpuS() - cpuBefore });
+    });
+  });
+}
+
+async function runAll(files, jobs) {
+  const known = readDurations();
+  const queue = [...files].sort((a, b) => (known[b.path] ?? guessS(b)) - (known[a.path] ?? guessS(a)));
+  const busyGroups = new Set();
+  const results = [];
+  let running = 0;
+  await new Promise((resolveAll) => {
+    const startNext = () => {
+      while (running < jobs) {
+        const index = queue.findIndex((f) => f.group === null || !busyGroups.has(f.group));
+        if (index < 0) break;
+        const [file] = queue.splice(index, 1);
+        running++;
+        if (file.group) busyGroups.add(file.group);
+        runFile(file).then((result) => {
+          running--;
+          if (file.group) busyGroups.delete(file.group);
+          results.push(result);
+          const mark = result.ok ? "✔" : "✖";
+          process.stdout.write(`\n${mark} ${file.path} (${result.wallS.toFixed(1)} s, ${result.cpuS.toFixed(1)} s CPU)\n${result.output.trimEnd()}\n`);
+          if (queue.length === 0 && running === 0) resolveAll();
+          else startNext();
+        });
+      }
+    };
+    if (queue.length === 0) resolveAll();
+    else startNext();
+  });
+  return results;
+}
+
+const options = parseArgs(process.argv.slice(2));
+const paths = options.files.length ? options.files : collect("test");
+const files = paths
+  .sort()
+  .map(describeFile)
+  .filter((f) => options.files.length > 0 || options.tier === "all" || (options.tier === "unit") === !f.system);
+const startedMs = Date.now();
+const results = await runAll(files, options.jobs);
+const wallS = (Date.now() - startedMs) / 1000;
+
+const total = { tests: 0, pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 };
+for (const r of results) for (const key of Object.keys(total)) total[key] += r.counts[key];
+const failed = results.filter((r) => !r.ok);
+console.log(`\n── ${results.length} files, ${options.jobs} at once, ${wallS.toFixed(0)} s wall, ${results.reduce((s, r) => s + r.cpuS, 0).toFixed(0)} s CPU`);
+for (const r of [...results].sort((a, b) => b.wallS - a.wallS).slice(0, 12)) {
+  console.log(`   ${r.wallS.toFixed(1).padStart(6)} s  ${r.cpuS.toFixed(1).padStart(6)} s CPU  ${r.ok ? " " : "✖"} ${r.file.path}`);
+}
+console.log(`tests ${total.tests}, pass ${total.pass}, fail ${total.fail}, cancelled ${total.cancelled}, skipped ${total.skipped}, todo ${total.todo}`);
+if (failed.length) console.log(`failed files:\n${failed.map((r) => `  ${r.file.path} (exit ${r.code})`).join("\n")}`);
+
+const durations = readDurations();
+for (const r of results) durations[r.file.path] = Math.round(r.wallS * 10) / 10;
+try {
+  mkdirSync(".cache", { recursive: true });
+  writeFileSync(durationsPath, `${JSON.stringify(durations, null, 1)}\n`);
+} catch {}
+process.exit(failed.length ? 1 : 0);

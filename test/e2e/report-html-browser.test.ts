@@ -1,3 +1,4 @@
+// test: system, group browser
 // report.html in a real browser (Debian's Chromium, headless): it draws every chart offline, asks
 // the network for nothing, logs no error, and strings from a target neither run nor break layout.
 import { strict as assert } from "node:assert";

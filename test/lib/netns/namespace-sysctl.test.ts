@@ -1,3 +1,4 @@
+// test: system
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseSysctlAssignment } from "../../../src/lib/netns/index.js";

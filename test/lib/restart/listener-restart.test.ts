@@ -1,3 +1,4 @@
+// test: system
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { expectedRebind, runListenerRestartTest, type RestartRow } from "../../../src/lib/restart/index.js";

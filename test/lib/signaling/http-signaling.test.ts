@@ -1,3 +1,4 @@
+// test: system
 // POST /offer JSON and WHEP/WHIP clients against tiny local servers: what goes on the wire, what
 // comes back, and the session id each flavour yields.
 import { strict as assert } from "node:assert";

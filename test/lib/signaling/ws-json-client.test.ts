@@ -1,3 +1,4 @@
+// test: system
 import { strict as assert } from "node:assert";
 import { createServer } from "node:net";
 import { describe, test } from "node:test";

@@ -1,3 +1,4 @@
+// test: system, group storm
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { runTwStorm, type TwStormResult } from "../../../src/lib/storm/index.js";

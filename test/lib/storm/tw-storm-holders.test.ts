@@ -1,3 +1,4 @@
+// test: system, group storm
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { listAvsyncNamespaces } from "../../../src/lib/netns/index.js";
