@@ -62,6 +62,16 @@ function childrenCpuS() {
   return (Number(fields[13]) + Number(fields[14])) / clockTicksPerS;
 }
 
+// Each file's process is reaped just before its close event, so the children's CPU that appeared since
+// the last close is that file's (with everything it started and waited for).
+let reapedCpuS = childrenCpuS();
+function takeReapedCpuS() {
+  const now = childrenCpuS();
+  const cpuS = now - reapedCpuS;
+  reapedCpuS = now;
+  return cpuS;
+}
+
 function readDurations() {
   try {
     return JSON.parse(readFileSync(durationsPath, "utf8"));
@@ -113,7 +123,6 @@ function runFile(file) {
       timedOut = true;
       killGroup(child.pid);
     }, fileTimeoutMs);
-    const cpuBefore = childrenCpuS();
     child.once("close", (code) => {
       clearTimeout(timer);
       // Whatever the file left running in its process group goes with it.
@@ -122,7 +131,7 @@ function runFile(file) {
       const counts = parseCounts(output);
       const ok = code === 0 && !timedOut;
       if (timedOut) output += `\n✖ stopped after ${fileTimeoutMs / 1000} s\n`;
-      resolve({ file, ok, code, counts, output, wallS: (Date.now() - startedMs) / 1000, cpuS: childrenCpuS() - cpuBefore });
+      resolve({ file, ok, code, counts, output, wallS: (Date.now() - startedMs) / 1000, cpuS: takeReapedCpuS() });
     });
   });
 }
