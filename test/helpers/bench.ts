@@ -17,8 +17,3 @@ export function benchWith(options: {
     flags: {},
   });
 }
-
-/** The spread a figure's series shows between its 5th and 95th percentile. */
-export function spreadMs(summary: { p5: number | null; p95: number | null }): number {
-  return (summary.p95 ?? NaN) - (summary.p5 ?? NaN);
-}

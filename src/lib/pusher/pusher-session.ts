@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from "node:perf_hooks";
 import { randomInt } from "node:crypto";
 import { OpusPacketizer, Vp8Packetizer, type RtpPacket } from "werift";
-import type { EncodedPattern } from "../media/index.js";
+import { placeBeepOnsetSample, type EncodedPattern } from "../media/index.js";
 import { buildSenderReport } from "./sender-report.js";
 import { contentLeadIn, type ContentLeadIn } from "./content-lead-in.js";
 import { mediaScheduler, type MediaScheduler } from "./media-scheduler.js";
@@ -43,12 +43,29 @@ export interface StreamPacing {
   latenessMs: Array<[number, number]>;
 }
 
+/**
+ * One marker as the pusher really sent it: when the packet carrying its flash frame, and the one
+ * carrying its beep's first sample (plus that sample's place in the packet), were handed to the
+ * network. Their difference is the offset the markers left with; what a receiver reads at arrival
+ * differs from it only by the network and the receiver's own timing.
+ */
+export interface SentMarker {
+  /** Marker slot counted from the first flash of the run (0), as a receiver that saw every flash numbers it. */
+  occurrence: number;
+  markerCode: number;
+  /** Unix ms on the pusher's monotonic clock; null when that half was not sent (outside the run, dropped). */
+  flashSentUnixMs: number | null;
+  beepSentUnixMs: number | null;
+}
+
 export interface PacingReport {
   mode: PusherMode;
   anchorUnixMs: number | null;
   audio: StreamPacing & { queueDepthMax: number; queueDrops: number };
   video: StreamPacing & { repeatedFrames: number; skippedFrames: number };
   eventLoopDelayMs: { p50: number; p99: number; max: number } | null;
+  /** The pusher's own ledger of every marker it sent, in occurrence order; absent in results from before it kept one. */
+  markers?: SentMarker[];
 }
 
 const audioFrameMs = 20;
@@ -85,6 +102,9 @@ export class PusherSession {
   private loopDelay: IntervalHistogram | undefined;
   private readonly pacing: PacingReport;
   private readonly leadIn: ContentLeadIn;
+  // Content audio frame → the beep onsets it carries: marker code and ms into the frame.
+  private readonly beepOnsets = new Map<number, Array<{ markerCode: number; intoMs: number }>>();
+  private readonly sentMarkers = new Map<number, SentMarker>();
   private resolveDone!: () => void;
   /** Resolves when the pusher has sent its last frame or was stopped. */
   readonly done: Promise<void>;
@@ -106,6 +126,11 @@ export class PusherSession {
     };
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     this.leadIn = contentLeadIn(options.pattern.options);
+    for (let code = 0; code < options.pattern.options.loopMarkers; code++) {
+      const onset = placeBeepOnsetSample(options.pattern.options, code);
+      const frame = Math.floor(onset / audioTicksPerFrame);
+      this.beepOnsets.set(frame, [...(this.beepOnsets.get(frame) ?? []), { markerCode: code, intoMs: ((onset % audioTicksPerFrame) * 1000) / audioClockHz }]);
+    }
   }
 
   /** Starts the clock; call only once the peer connection is connected (earlier packets are dropped). */
@@ -145,7 +170,7 @@ export class PusherSession {
 
   /** The pacing measured so far (complete once `done` resolved). */
   report(): PacingReport {
-    return this.pacing;
+    return { ...this.pacing, markers: [...this.sentMarkers.values()].sort((a, b) => a.occurrence - b.occurrence) };
   }
 
   private get fps(): number {
@@ -216,15 +241,16 @@ export class PusherSession {
     const videoTotal = this.videoFrameCount();
     const pushAudio = (index: number): void => {
       if (index >= audioTotal) return;
-      this.schedule(this.audioDueMs(index), (nowMs) => {
+      this.schedule(this.audioDueMs(index), () => {
         this.pacing.audio.framesScheduled++;
         if (injections.dropAudioFrames.has(index)) {
           this.pacing.audio.framesDroppedByInjection++;
         } else {
           const ts = this.audio.baseTs + index * audioTicksPerFrame + this.audioTsShiftTicks();
-          this.send(this.audio, this.audioPacketizer.packetize(this.audioContent(index), ts >>> 0));
+          const sentMs = this.send(this.audio, this.audioPacketizer.packetize(this.audioContent(index), ts >>> 0));
+          this.noteAudioSent(index, sentMs);
           this.pacing.audio.framesSent++;
-          this.pacing.audio.latenessMs.push([index, nowMs - this.audioDueMs(index)]);
+          this.pacing.audio.latenessMs.push([index, sentMs - this.audioDueMs(index)]);
         }
         pushAudio(index + 1);
         this.finishIfComplete();
@@ -232,15 +258,16 @@ export class PusherSession {
     };
     const pushVideo = (index: number): void => {
       if (index >= videoTotal) return;
-      this.schedule(this.videoDueMs(index), (nowMs) => {
+      this.schedule(this.videoDueMs(index), () => {
         this.pacing.video.framesScheduled++;
         if (injections.dropVideoFrames.has(index)) {
           this.pacing.video.framesDroppedByInjection++;
         } else {
           const ts = this.video.baseTs + Math.round((index * videoClockHz) / this.fps);
-          this.send(this.video, this.videoPacketizer.packetize(this.videoContent(index), ts >>> 0));
+          const sentMs = this.send(this.video, this.videoPacketizer.packetize(this.videoContent(index), ts >>> 0));
+          this.noteVideoSent(index, sentMs);
           this.pacing.video.framesSent++;
-          this.pacing.video.latenessMs.push([index, nowMs - this.videoDueMs(index)]);
+          this.pacing.video.latenessMs.push([index, sentMs - this.videoDueMs(index)]);
         }
         pushVideo(index + 1);
         this.finishIfComplete();
@@ -281,14 +308,14 @@ export class PusherSession {
       });
     };
     const pullAudio = (): void => {
-      const nowMs = performance.now();
       while (queue.length > 0) {
         const index = queue.shift()!;
         const ts = this.audio.baseTs + samplesSent + this.audioTsShiftTicks();
         samplesSent += audioTicksPerFrame;
-        this.send(this.audio, this.audioPacketizer.packetize(this.audioContent(index), ts >>> 0));
+        const sentMs = this.send(this.audio, this.audioPacketizer.packetize(this.audioContent(index), ts >>> 0));
+        this.noteAudioSent(index, sentMs);
         this.pacing.audio.framesSent++;
-        this.pacing.audio.latenessMs.push([index, nowMs - this.audioDueMs(index)]);
+        this.pacing.audio.latenessMs.push([index, sentMs - this.audioDueMs(index)]);
       }
       this.later(1, pullAudio);
     };
@@ -309,9 +336,10 @@ export class PusherSession {
         else if (lastPulledVideo >= 0) this.pacing.video.skippedFrames += Math.max(0, currentVideo - lastPulledVideo - 1);
         lastPulledVideo = currentVideo;
         const ts = this.video.baseTs + Math.round(((nowMs - this.anchorMs) * videoClockHz) / 1000);
-        this.send(this.video, this.videoPacketizer.packetize(this.videoContent(currentVideo), ts >>> 0));
+        const sentMs = this.send(this.video, this.videoPacketizer.packetize(this.videoContent(currentVideo), ts >>> 0));
+        this.noteVideoSent(currentVideo, sentMs);
         this.pacing.video.framesSent++;
-        this.pacing.video.latenessMs.push([currentVideo, nowMs - this.videoDueMs(currentVideo)]);
+        this.pacing.video.latenessMs.push([currentVideo, sentMs - this.videoDueMs(currentVideo)]);
       }
       this.later(1000 / this.fps, pullVideo);
     };
@@ -321,12 +349,48 @@ export class PusherSession {
     this.later(this.anchorMs - performance.now(), pullVideo);
   }
 
-  private send(stream: StreamState, packets: RtpPacket[]): void {
+  private sentMarker(occurrence: number, markerCode: number): SentMarker {
+    let marker = this.sentMarkers.get(occurrence);
+    if (!marker) {
+      marker = { occurrence, markerCode, flashSentUnixMs: null, beepSentUnixMs: null };
+      this.sentMarkers.set(occurrence, marker);
+    }
+    return marker;
+  }
+
+  // Push frame `index` left at `nowMs`: if its content frame is a flash, the ledger notes when (a repeat keeps the first).
+  private noteVideoSent(index: number, nowMs: number): void {
+    const { fps, markerPeriodS } = this.options.pattern.options;
+    const framesPerMarker = Math.round(markerPeriodS * fps);
+    const sinceFirstFlash = index - this.leadIn.videoFrames;
+    if (sinceFirstFlash < 0 || sinceFirstFlash % framesPerMarker !== 0) return;
+    const occurrence = sinceFirstFlash / framesPerMarker;
+    const marker = this.sentMarker(occurrence, occurrence % this.options.pattern.options.loopMarkers);
+    marker.flashSentUnixMs ??= performance.timeOrigin + nowMs;
+  }
+
+  // Audio push frame `index` left at `nowMs`: each beep onset it carries is noted at its own sample's time.
+  private noteAudioSent(index: number, nowMs: number): void {
+    const { audio, options } = this.options.pattern;
+    const content = (index + audio.length - this.leadIn.audioFrames) % audio.length;
+    for (const { markerCode, intoMs } of this.beepOnsets.get(content) ?? []) {
+      // The slot whose flash this beep belongs to: its content time, put back by the content offset.
+      const slotMs = index * audioFrameMs + intoMs - this.leadIn.ms + options.contentOffsetMs;
+      const occurrence = Math.round(slotMs / (options.markerPeriodS * 1000));
+      if (occurrence < 0) continue;
+      this.sentMarker(occurrence, markerCode).beepSentUnixMs ??= performance.timeOrigin + nowMs + intoMs;
+    }
+  }
+
+  // Hands a frame's packets to the network and returns when it did: the frame's send time in the ledger.
+  private send(stream: StreamState, packets: RtpPacket[]): number {
+    const sentMs = performance.now();
     for (const packet of packets) {
       stream.packetCount++;
       stream.octetCount += packet.payload.length;
       stream.output.sendRtp(packet).catch(() => undefined);
     }
+    return sentMs;
   }
 
   private scheduleSenderReports(): void {

@@ -3,7 +3,7 @@ import { performance } from "node:perf_hooks";
 import { describe, test } from "node:test";
 import { RtcpSrPacket, type RtcpPacket, type RtpPacket } from "werift";
 import { unixMsFromNtp } from "../../../src/lib/analysis/index.js";
-import { encodeTestPattern } from "../../../src/lib/media/index.js";
+import { encodeTestPattern, type PatternOptions } from "../../../src/lib/media/index.js";
 import { PusherSession, noInjections, type Injections, type MediaOutput, type PusherMode } from "../../../src/lib/pusher/index.js";
 
 interface Sent {
@@ -32,8 +32,8 @@ function recordingOutput(ssrc: number): { output: MediaOutput; sent: Sent } {
   };
 }
 
-async function push(mode: PusherMode, injections: Partial<Injections> = {}, durationS = 1.2) {
-  const pattern = await encodeTestPattern({ allKeyframes: mode === "seed" });
+async function push(mode: PusherMode, injections: Partial<Injections> = {}, durationS = 1.2, patternOptions: Partial<PatternOptions> = {}) {
+  const pattern = await encodeTestPattern({ allKeyframes: mode === "seed", ...patternOptions });
   const audio = recordingOutput(1);
   const video = recordingOutput(2);
   const pusher = new PusherSession({ mode, pattern, injections: { ...noInjections, ...injections }, durationS }, { audio: audio.output, video: video.output });
@@ -65,8 +65,27 @@ describe("PusherSession (paced)", () => {
         });
       }
     }
+    // The ledger's lateness is the send time the output saw, against the schedule (a busy machine only moves both).
     assert.equal(report.audio.latenessMs.length, 60);
-    assert.ok(report.audio.latenessMs.every(([, ms]) => ms >= 0 && ms < 50));
+    for (const [stream, stepMs, pacing] of [[audio, 20, report.audio], [video, 1000 / 30, report.video]] as const) {
+      pacing.latenessMs.forEach(([index, lateMs], i) => {
+        const seenLateMs = performance.timeOrigin + stream.packets[i]!.atMs - (report.anchorUnixMs! + index * stepMs);
+        assert.ok(lateMs >= 0 && Math.abs(seenLateMs - lateMs) < 0.5, `frame ${index}: ledger ${lateMs} ms late, the output saw ${seenLateMs}`);
+      });
+    }
+  });
+
+  test("its marker ledger holds when each flash frame and each beep onset left", async () => {
+    const { audio, video, report } = await push("paced", { scheduleOffsetMs: -40 }, 2.2, { contentOffsetMs: 80 });
+    // Lead-in 0.5 s, one marker a second: flashes leave with push frames 15 and 45, the beeps 80 ms
+    // before each on the content timeline, sent 40 ms late: content ms 420 and 1420, audio frame 21 and 71.
+    assert.deepEqual(report.markers!.map((m) => [m.occurrence, m.markerCode]), [[0, 0], [1, 1]]);
+    for (const [k, marker] of report.markers!.entries()) {
+      const flash = video.packets.find((p) => p.ts === (video.packets[0]!.ts + (15 + 30 * k) * 3000) >>> 0)!;
+      const beep = audio.packets[21 + 50 * k]!;
+      assert.ok(Math.abs(marker.flashSentUnixMs! - (performance.timeOrigin + flash.atMs)) < 0.5, `marker ${k}: flash left ${marker.flashSentUnixMs}, the output saw ${performance.timeOrigin + flash.atMs}`);
+      assert.ok(Math.abs(marker.beepSentUnixMs! - (performance.timeOrigin + beep.atMs)) < 0.5, `marker ${k}: beep left ${marker.beepSentUnixMs}, the output saw ${performance.timeOrigin + beep.atMs}`);
+    }
   });
 
   test("--timestamp-offset-ms N shifts audio timestamps by −N against honest SRs", async () => {
@@ -79,9 +98,12 @@ describe("PusherSession (paced)", () => {
   });
 
   test("--schedule-offset-ms −80 sends audio 80 ms after video with honest timestamps", async () => {
-    const { audio, video } = await push("paced", { scheduleOffsetMs: -80 });
+    const { audio, video, report } = await push("paced", { scheduleOffsetMs: -80 });
+    // Due 80 ms apart; what each really left with is in the ledger (a busy machine makes either late).
     const gapMs = audio.packets[0]!.atMs - video.packets[0]!.atMs;
-    assert.ok(Math.abs(gapMs - 80) < 5, `audio left ${gapMs} ms after video`);
+    const lateMs = report.audio.latenessMs[0]![1] - report.video.latenessMs[0]![1];
+    assert.ok(Math.abs(gapMs - (80 + lateMs)) < 0.5, `audio left ${gapMs} ms after video; due 80 ms after, ${lateMs} ms later than video by the ledger`);
+    assert.equal((audio.packets[1]!.ts - audio.packets[0]!.ts) >>> 0, 960, "timestamps stay honest");
   });
 
   test("drop injections skip exactly those frames without touching the others' timestamps", async () => {

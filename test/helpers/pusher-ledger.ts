@@ -1,0 +1,64 @@
+// The truth of one embedded-target run, from the pusher's own ledger of what it really sent and when:
+// timing tests compare the probe's figures with these, not with the schedule, so a late pusher (a
+// busy machine) moves the truth and the measurement together.
+import { performance } from "node:perf_hooks";
+import type { BenchResult } from "../../src/lib/bench/index.js";
+
+export interface MarkerTruth {
+  markerIndex: number;
+  /** What the probe read at arrival. */
+  arrivalOffsetMs: number;
+  /** Flash sent − beep sent, from the pusher's ledger: the offset the marker left with. */
+  sentOffsetMs: number;
+}
+
+/**
+ * Each paired marker beside its ledger entry, matched by marker code and time: the flash arrived
+ * within half a marker period of being sent (arrival is on this process's clock: runBench ran here).
+ */
+export function markersAgainstLedger(result: BenchResult): MarkerTruth[] {
+  const ledger = result.pacing?.markers ?? [];
+  const halfPeriodMs = (result.config.pattern.markerPeriodS * 1000) / 2;
+  return result.probe!.content.markers.map((m) => {
+    const arrivalUnixMs = performance.timeOrigin + m.flashArrivalMs;
+    const sent = ledger.find((s) => s.markerCode === m.markerCode && s.flashSentUnixMs !== null && Math.abs(arrivalUnixMs - s.flashSentUnixMs) < halfPeriodMs);
+    if (!sent || sent.beepSentUnixMs === null) throw new Error(`marker ${m.markerIndex} (code ${m.markerCode}) is not in the pusher's ledger: ${JSON.stringify(ledger)}`);
+    return { markerIndex: m.markerIndex, arrivalOffsetMs: m.arrivalOffsetMs, sentOffsetMs: sent.flashSentUnixMs! - sent.beepSentUnixMs };
+  });
+}
+
+/**
+ * The transport relative delay each video frame left with: (video sent − video capture) − (audio sent
+ * − audio capture), the audio frame being the last one sent before it, capture times being what the
+ * pusher stamped in RTP (its schedule, shifted by a timestamp lie). The probe reads this plus the
+ * difference of the two packets' trips through the network and its own receive loop.
+ */
+export function transportFromLedger(result: BenchResult): number[] {
+  const pacing = result.pacing!;
+  const anchorMs = pacing.anchorUnixMs!;
+  const videoStepMs = 1000 / result.config.pattern.fps;
+  const audioStepMs = 20;
+  const { scheduleOffsetMs, timestampOffsetMs } = result.config.injections;
+  const audio = pacing.audio.latenessMs
+    .map(([i, lateMs]) => ({ sentMs: anchorMs + i * audioStepMs - scheduleOffsetMs + lateMs, captureMs: anchorMs + i * audioStepMs - timestampOffsetMs }))
+    .sort((a, b) => a.sentMs - b.sentMs);
+  const delays: number[] = [];
+  let a = -1;
+  for (const [j, lateMs] of [...pacing.video.latenessMs].sort((x, y) => x[0] - y[0])) {
+    const captureMs = anchorMs + j * videoStepMs;
+    const sentMs = captureMs + lateMs;
+    while (a + 1 < audio.length && audio[a + 1]!.sentMs <= sentMs) a++;
+    if (a < 0) continue;
+    delays.push(sentMs - captureMs - (audio[a]!.sentMs - audio[a]!.captureMs));
+  }
+  return delays;
+}
+
+/** Each audio frame's send time (Unix ms) and the time since the frame sent before it, from the ledger. */
+export function audioSendIntervals(result: BenchResult): Array<{ sentUnixMs: number; intervalMs: number }> {
+  const pacing = result.pacing!;
+  const sent = pacing.audio.latenessMs
+    .map(([i, lateMs]) => pacing.anchorUnixMs! + i * 20 - result.config.injections.scheduleOffsetMs + lateMs)
+    .sort((a, b) => a - b);
+  return sent.slice(1).map((sentUnixMs, i) => ({ sentUnixMs, intervalMs: sentUnixMs - sent[i]! }));
+}
