@@ -33,11 +33,18 @@ test("avsync bench --json prints the result that result.json holds; the summary 
 test("Ctrl-C ends the run early: exit 130, what was measured is written and marked incomplete", async () => {
   const { spawn } = await import("node:child_process");
   const out = mkdtempSync(join(tmpdir(), "avsync-bench-int-"));
+  let child: ReturnType<typeof spawn> | undefined;
   try {
-    const child = spawn(process.execPath, [new URL("../../bin/run.js", import.meta.url).pathname, "bench", "--duration", "30", "--out", out], { stdio: "ignore" });
-    await new Promise((resolve) => setTimeout(resolve, 5000));
+    child = spawn(process.execPath, [new URL("../../bin/run.js", import.meta.url).pathname, "bench", "--duration", "30", "--out", out], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr!.on("data", (chunk) => (stderr += chunk));
+    // Interrupted 3 s after bench says media flows (two markers and 150 audio packets at the pusher's pace).
+    const deadline = Date.now() + 60_000;
+    while (!stderr.includes("receiving media") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.match(stderr, /receiving media/, "media flowed within 60 s");
+    await new Promise((resolve) => setTimeout(resolve, 3000));
     child.kill("SIGINT");
-    const code = await new Promise((resolve) => child.once("exit", resolve));
+    const code = await new Promise((resolve) => child!.once("exit", resolve));
     assert.equal(code, 130);
     const written = JSON.parse(readFileSync(join(out, "result.json"), "utf8"));
     assert.equal(written.complete, false);
@@ -45,6 +52,7 @@ test("Ctrl-C ends the run early: exit 130, what was measured is written and mark
     assert.ok(written.received.audioPackets > 50, `${written.received.audioPackets} audio packets kept`);
     assert.ok(written.probe.markers.paired >= 1, "markers measured before the interrupt are kept");
   } finally {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     rmSync(out, { recursive: true, force: true });
   }
 });

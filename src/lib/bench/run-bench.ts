@@ -50,6 +50,10 @@ export type BenchEvents = { phase: [string]; progress: [BenchProgress] };
 
 // After the probe connects, the pusher anchors on its next 100 ms grid line, at least 30 ms later.
 const pusherStartSlackMs = 250;
+// Against the embedded target a probe records until the pushers have sent their last frame, plus this
+// for packets in flight; a pusher that started late (a busy machine) may take up to the cap beyond the plan.
+const senderDrainMs = 250;
+const lateSenderCapMs = 10_000;
 // Sessions per second when --ramp is not given: quick, but no thundering herd of handshakes.
 export const defaultRampPerS = 10;
 
@@ -116,6 +120,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
   try {
     let negotiate = options.target ? negotiatorFor(options.target, signaling) : undefined;
     let tailMs = 0;
+    let sendersDone: { done: Promise<void>; drainMs: number } | undefined;
     if (options.push) {
       events.emit("phase", `publishing the test pattern to ${options.push.url} (WHIP)`);
       pusherSide = await startEmbeddedTargetThread({
@@ -139,6 +144,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
       result.config.pattern = pusherSide.pattern;
       negotiate = negotiatorFor({ kind: "ws-json", url }, signaling);
       tailMs = pusherStartSlackMs + Math.abs(options.injections.scheduleOffsetMs) + Math.abs(options.injections.timestampOffsetMs);
+      sendersDone = { done: pushersFinished(pusherSide, sessionCount + (probes.includes("browser") ? 1 : 0)), drainMs: senderDrainMs };
     }
     result.expectedMarkers = external
       ? Math.floor(options.durationS / result.config.pattern.markerPeriodS)
@@ -152,7 +158,15 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
     }
 
     events.emit("phase", `connecting ${sessionCount > 1 ? `${sessionCount} sessions (${rampPerS}/s) ` : ""}to ${result.config.target.url}`);
-    progressTimer = setInterval(() => emitProgress(events, slots, options.durationS, sessionCount), 1000);
+    let receiving = false;
+    progressTimer = setInterval(() => {
+      const progress = emitProgress(events, slots, options.durationS, sessionCount);
+      // Said once, when media first flows: from here on an interrupt keeps a measurement.
+      if (!receiving && progress && progress.audioPackets + progress.videoPackets > 0) {
+        receiving = true;
+        events.emit("phase", `receiving media (${progress.sessionsConnected} of ${sessionCount} session${sessionCount === 1 ? "" : "s"} connected)`);
+      }
+    }, 1000);
     const runs: Promise<void>[] = [];
     const rampStartMs = performance.now();
     for (let index = 0; index < sessionCount && !options.signal?.aborted; index++) {
@@ -163,7 +177,8 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
       runs.push(
         recordProbeSession({
           negotiate: negotiate!,
-          durationMs: options.durationS * 1000 + tailMs,
+          durationMs: options.durationS * 1000 + tailMs + (sendersDone ? lateSenderCapMs : 0),
+          sendersDone,
           connectTimeoutMs: signaling.timeoutMs,
           signal: options.signal,
           onRecording: (live) => (slot.recording = live),
@@ -203,6 +218,19 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
   }
   result.meta.durationS = (performance.now() - startedMs) / 1000;
   return result;
+}
+
+// Resolves once `expected` sessions of the embedded target exist and every one's pusher has stopped.
+function pushersFinished(target: EmbeddedTarget, expected: number): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (target.sessions.length < expected) return;
+      target.off("session", check);
+      void Promise.all(target.sessions.map((s) => s.finished)).then(() => resolve());
+    };
+    target.on("session", check);
+    check();
+  });
 }
 
 // The pusher's pacing report of the first session (the only one for a single-session run). The
@@ -265,17 +293,19 @@ async function measureSlots(result: BenchResult, slots: readonly ProbeSlot[], op
   }
 }
 
-function emitProgress(events: EventEmitter<BenchEvents>, slots: readonly ProbeSlot[], durationS: number, sessions: number): void {
+function emitProgress(events: EventEmitter<BenchEvents>, slots: readonly ProbeSlot[], durationS: number, sessions: number): BenchProgress | null {
   const live = slots.flatMap((s) => (s.recording && s.recording.connectedAtMs !== null ? [s.recording] : []));
-  if (live.length === 0) return;
-  events.emit("progress", {
+  if (live.length === 0) return null;
+  const progress: BenchProgress = {
     elapsedS: Math.min(durationS, (performance.now() - live[0]!.connectedAtMs!) / 1000),
     durationS,
     audioPackets: live.reduce((sum, r) => sum + r.audio.packets.length, 0),
     videoPackets: live.reduce((sum, r) => sum + r.video.packets.length, 0),
     sessionsConnected: live.length,
     sessions,
-  });
+  };
+  events.emit("progress", progress);
+  return progress;
 }
 
 // A reason must never be empty: an error without a message still has a name.

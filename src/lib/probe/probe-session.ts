@@ -12,6 +12,11 @@ export interface ProbeOptions {
   negotiate: Negotiate;
   /** How long to record after the connection is up. */
   durationMs: number;
+  /**
+   * When the sender is known to stop (the embedded target's pushers), recording ends this long after
+   * that instead, whenever that is within `durationMs`: a sender that started late is not cut short.
+   */
+  sendersDone?: { done: Promise<void>; drainMs: number };
   connectTimeoutMs?: number;
   /** Ends the recording early (Ctrl-C); what arrived so far is kept. */
   signal?: AbortSignal;
@@ -72,7 +77,9 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
     await pc.setRemoteDescription(negotiated.answer);
     await waitConnected(pc, options.connectTimeoutMs ?? 10_000);
     recording.connectedAtMs = performance.now();
-    await sleepUnlessAborted(options.durationMs, options.signal);
+    await (options.sendersDone
+      ? Promise.race([sleepUnlessAborted(options.durationMs, options.signal), options.sendersDone.done.then(() => sleepUnlessAborted(options.sendersDone!.drainMs, options.signal))])
+      : sleepUnlessAborted(options.durationMs, options.signal));
     recording.endedAtMs = performance.now();
     return recording;
   } finally {
