@@ -38,6 +38,7 @@ export function watchInBrowser(
     markerPeriodMs: options.pattern.markerPeriodS * 1000,
     signal: options.signal,
     onConnected: markConnected,
+    onFirstMarker: () => onPhase?.("Chromium showed and played its first marker"),
   }).then(
     (measurements) => ({ measurements, error: measurements.error ? `browser probe: ${measurements.error}` : null }),
     (error: Error) => ({ measurements: null, error: `browser probe: ${error.message}` }),

@@ -13,6 +13,8 @@ export interface BrowserProbeOptions {
   signal?: AbortSignal;
   /** Called once the page's peer connection is up (the target has started its session). */
   onConnected?: () => void;
+  /** Called once the page has paired its first marker: from here on an interrupt keeps a measurement. */
+  onFirstMarker?: () => void;
 }
 
 type ViewerWindow = { avsync?: ViewerPageState };
@@ -39,6 +41,9 @@ export async function runBrowserProbe(options: BrowserProbeOptions): Promise<Bro
     ]);
     if (phase === "playing") {
       options.onConnected?.();
+      void page
+        .waitForFunction(() => ((window as unknown as ViewerWindow).avsync?.markers.length ?? 0) > 0, undefined, { timeout: options.durationMs, polling: 250 })
+        .then(() => options.onFirstMarker?.(), () => undefined);
       await Promise.race([page.waitForTimeout(options.durationMs), aborted]);
     }
     const state = await page.evaluate(() => (window as unknown as ViewerWindow).avsync!);
