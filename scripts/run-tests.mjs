@@ -5,16 +5,27 @@
 //   node scripts/run-tests.mjs --tier unit      unit files only: no network, no root, no browser
 //   node scripts/run-tests.mjs test/x.test.ts   just these files
 //   --jobs N                                    files at once (default: 3; 1 runs them one by one)
-// A file's first lines may declare what it needs, e.g. `// test: system, group browser`:
-//   system      it opens sockets, needs root, network namespaces, external programs or a browser; files
-//               under test/commands, test/e2e, test/interop and test/browser are system whatever they say;
-//   group NAME  at most one file of the group runs at a time (Chromium runs; storms that time their rates).
+// A file's first lines may declare what it needs, e.g. `// test: system, group media:2, group browser`:
+//   system        it opens sockets, needs root, network namespaces, external programs or a browser; files
+//                 under test/commands, test/e2e, test/interop and test/browser are system whatever they say;
+//   group NAME:N  it takes N (default 1) of the group's capacity while it runs (see groupCapacity below).
 import { readFileSync, readdirSync, statSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
 
 const systemDirs = ["test/commands/", "test/e2e/", "test/interop/", "test/browser/"];
-// A file still running after this long is stopped and counted as failed: a hung test must not hang CI.
+// How much of a group may run at once, and which groups never run together:
+//   media    real-time A/V whose timing a file asserts. Pusher and probe threads run at nice −10, so
+//            three benches at once starved each other's ICE/DTLS (9 of 20 sessions did not connect in
+//            10 s); two at once are fine, their probes account for their own stalls. A browser run
+//            takes the whole capacity (media:2): Chromium at nice 0 beside a bench's −10 threads dropped
+//            frames and kept re-timing, so its own account covered 2 of 30 markers.
+//   browser  headless Chromium: one at a time.
+//   storm    reconnect storms of hundreds to thousands of cycles a second: their softirq work preempts
+//            every thread whatever its priority, which a bench's probe sees as stalls and accounts for,
+//            but Chromium cannot: storms and browsers never overlap.
+const groupCapacity = { media: 2, browser: 1, storm: 1 };
+const groupConflicts = [["browser", "storm"]];
 const fileTimeoutMs = 8 * 60_000;
 const durationsPath = ".cache/test-durations.json";
 const clockTicksPerS = 100;
@@ -34,7 +45,12 @@ function describeFile(path) {
   return {
     path,
     system: systemDirs.some((dir) => path.startsWith(dir)) || words.includes("system"),
-    group: words.find((w) => w.startsWith("group "))?.slice("group ".length) ?? null,
+    groups: Object.fromEntries(
+      words.filter((w) => w.startsWith("group ")).map((w) => {
+        const [name, units] = w.slice("group ".length).split(":");
+        return [name, Number(units ?? 1)];
+      }),
+    ),
   };
 }
 
@@ -82,7 +98,7 @@ function readDurations() {
 
 // Without a record of earlier runs, system files are guessed longer than unit files, browser runs longest.
 function guessS(file) {
-  if (file.group === "browser") return 200;
+  if (file.groups.browser) return 200;
   return file.system ? 30 : 2;
 }
 
@@ -139,20 +155,23 @@ function runFile(file) {
 async function runAll(files, jobs) {
   const known = readDurations();
   const queue = [...files].sort((a, b) => (known[b.path] ?? guessS(b)) - (known[a.path] ?? guessS(a)));
-  const busyGroups = new Set();
+  const busy = new Map();
+  const fits = (file) =>
+    Object.entries(file.groups).every(([g, units]) => (busy.get(g) ?? 0) + units <= (groupCapacity[g] ?? 1)) &&
+    !groupConflicts.some(([a, b]) => (file.groups[a] && busy.get(b)) || (file.groups[b] && busy.get(a)));
   const results = [];
   let running = 0;
   await new Promise((resolveAll) => {
     const startNext = () => {
       while (running < jobs) {
-        const index = queue.findIndex((f) => f.group === null || !busyGroups.has(f.group));
+        const index = queue.findIndex(fits);
         if (index < 0) break;
         const [file] = queue.splice(index, 1);
         running++;
-        if (file.group) busyGroups.add(file.group);
+        for (const [g, units] of Object.entries(file.groups)) busy.set(g, (busy.get(g) ?? 0) + units);
         runFile(file).then((result) => {
           running--;
-          if (file.group) busyGroups.delete(file.group);
+          for (const [g, units] of Object.entries(file.groups)) busy.set(g, busy.get(g) - units);
           results.push(result);
           const mark = result.ok ? "✔" : "✖";
           process.stdout.write(`\n${mark} ${file.path} (${result.wallS.toFixed(1)} s, ${result.cpuS.toFixed(1)} s CPU)\n${result.output.trimEnd()}\n`);

@@ -1,4 +1,4 @@
-// test: system, group browser
+// test: system, group media:2, group browser
 // `avsync bench --probe browser` end to end: headless Chromium watches the embedded target's page.
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";

@@ -1,4 +1,4 @@
-// test: system, group browser
+// test: system, group media:2, group browser
 // The `serve` page in a real headless Chromium: it plays the stream and shows the live offset.
 import { strict as assert } from "node:assert";
 import { afterEach, describe, test } from "node:test";

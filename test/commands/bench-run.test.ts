@@ -1,3 +1,4 @@
+// test: system, group media
 // A short real run through the CLI: the human summary on stderr, the same object on stdout with
 // --json as in result.json.
 import { strict as assert } from "node:assert";

@@ -1,3 +1,4 @@
+// test: system, group storm
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";

@@ -1,3 +1,4 @@
+// test: system, group media
 // The contract of DESIGN §2 ("What each method must read"), checked end to end over real WebRTC
 // on loopback: each injected error must be read back by each method. The sender clock reads RTP
 // timestamps, which the pusher computes from its schedule: exact whatever the machine does. Arrival
@@ -10,15 +11,16 @@ import { benchWith } from "../helpers/bench.js";
 import { markersAgainstLedger, transportFromLedger } from "../helpers/pusher-ledger.js";
 
 // What the probe reads at arrival differs from what the ledger says left only by the two packets'
-// trips through loopback and the probe's receive loop (a stalled event loop stamps late). Measured
-// (arrival − sent, per marker), with the two cores loaded 4–8 deep by other builds and tests: 150
-// markers, median +0.3 ms, 90 % within ±3 ms, extremes −10.6 and +16.4 ms; the median of one run's 4
-// markers within ±2.5 ms. So each marker gets ±20 ms (a wrong pairing or a lost frame is ≥ 33 ms)
-// and the run's median ±3 ms (a bias such as an uncompensated Opus lookahead, 6.5 ms, fails it).
-const arrivalMarkerNoiseMs = 20;
+// trips through loopback and the probe's receive loop. A loop that stalled (GC, a busy machine, a
+// storm's softirq work) stamps what waited late by up to the stall, and the probe says when it
+// stalled (result.received.loopStalls), so each marker is allowed its stalls on top of the trip
+// noise. Trip noise measured away from stalls (arrival − sent, per marker, one core held by a busy
+// loop): 40 markers within ±1.0 ms; near a stall, within the stall.
+const arrivalMarkerNoiseMs = 3;
+// The run's median: a bias such as an uncompensated Opus lookahead (6.5 ms) must fail it.
 const arrivalMedianNoiseMs = 3;
 // Transport medians (probe vs ledger) differ by the same receive noise over ~100 frame pairs; seen
-// at that load: within ±0.6 ms.
+// with the cores shared: within ±0.6 ms.
 const transportMedianNoiseMs = 2;
 
 const values = [-120, -80, 0, 80];
@@ -55,11 +57,12 @@ describe("injected A/V errors are read back by every method (paced pusher)", () 
 
       const markers = markersAgainstLedger(result);
       const apart = markers.map((m) => m.arrivalOffsetMs - m.sentOffsetMs);
-      t.diagnostic(`at arrival − as sent, per marker: ${apart.map(ms).join(", ")}; as sent: ${markers.map((m) => ms(m.sentOffsetMs)).join(", ")}`);
+      t.diagnostic(`at arrival − as sent, per marker: ${apart.map(ms).join(", ")}; as sent: ${markers.map((m) => ms(m.sentOffsetMs)).join(", ")}; probe loop stalls near them: ${markers.map((m) => m.stallMs.toFixed(1)).join(", ")} ms`);
       for (const [i, m] of markers.entries()) {
-        assert.ok(Math.abs(apart[i]!) <= arrivalMarkerNoiseMs, `marker ${m.markerIndex}: at arrival ${ms(m.arrivalOffsetMs)}, the pusher sent it at ${ms(m.sentOffsetMs)}`);
+        assert.ok(Math.abs(apart[i]!) <= arrivalMarkerNoiseMs + m.stallMs, `marker ${m.markerIndex}: at arrival ${ms(m.arrivalOffsetMs)}, the pusher sent it at ${ms(m.sentOffsetMs)}, the probe's loop stalled ${m.stallMs.toFixed(1)} ms around its arrivals`);
       }
-      assert.ok(Math.abs(summarize(apart).p50!) <= arrivalMedianNoiseMs, `median of arrival − sent ${ms(summarize(apart).p50!)}`);
+      const unstalled = apart.filter((_, i) => markers[i]!.stallMs === 0);
+      if (unstalled.length >= 2) assert.ok(Math.abs(summarize(unstalled).p50!) <= arrivalMedianNoiseMs, `median of arrival − sent over markers without a stall: ${ms(summarize(unstalled).p50!)}`);
 
       const ledger = summarize(transportFromLedger(result));
       const transport = probe.transport.relativeDelayMs;

@@ -1,3 +1,4 @@
+// test: system, group media
 // The acceptance run: `avsync bench --gate itu-detect` exits 0 on a clean run and 1 at +60 ms
 // (outside +45), with junit.xml and summary.md naming the failed check and by how much.
 import { strict as assert } from "node:assert";

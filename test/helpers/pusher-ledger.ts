@@ -3,6 +3,7 @@
 // busy machine) moves the truth and the measurement together.
 import { performance } from "node:perf_hooks";
 import type { BenchResult } from "../../src/lib/bench/index.js";
+import { stallDelayBoundMs } from "../../src/lib/probe/index.js";
 
 export interface MarkerTruth {
   markerIndex: number;
@@ -10,6 +11,8 @@ export interface MarkerTruth {
   arrivalOffsetMs: number;
   /** Flash sent − beep sent, from the pusher's ledger: the offset the marker left with. */
   sentOffsetMs: number;
+  /** How far the probe's own stalls (its account, result.received.loopStalls) may have moved the two arrival stamps. */
+  stallMs: number;
 }
 
 /**
@@ -23,7 +26,9 @@ export function markersAgainstLedger(result: BenchResult): MarkerTruth[] {
     const arrivalUnixMs = performance.timeOrigin + m.flashArrivalMs;
     const sent = ledger.find((s) => s.markerCode === m.markerCode && s.flashSentUnixMs !== null && Math.abs(arrivalUnixMs - s.flashSentUnixMs) < halfPeriodMs);
     if (!sent || sent.beepSentUnixMs === null) throw new Error(`marker ${m.markerIndex} (code ${m.markerCode}) is not in the pusher's ledger: ${JSON.stringify(ledger)}`);
-    return { markerIndex: m.markerIndex, arrivalOffsetMs: m.arrivalOffsetMs, sentOffsetMs: sent.flashSentUnixMs! - sent.beepSentUnixMs };
+    const loop = result.received.loopStalls ?? { stalls: [] };
+    const stallMs = stallDelayBoundMs(loop, m.flashArrivalMs) + stallDelayBoundMs(loop, m.flashArrivalMs - m.arrivalOffsetMs);
+    return { markerIndex: m.markerIndex, arrivalOffsetMs: m.arrivalOffsetMs, sentOffsetMs: sent.flashSentUnixMs! - sent.beepSentUnixMs, stallMs };
   });
 }
 

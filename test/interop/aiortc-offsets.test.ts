@@ -1,3 +1,4 @@
+// test: system, group media
 // avsync against an independent WebRTC stack: aiortc servers (fixtures/aiortc/sync_server.py)
 // stream the common beep/flash clip with a content offset the test chooses, over each signaling
 // flavour, and avsync must read that offset back. Tolerance: docs/targets.md ("aiortc tolerance").

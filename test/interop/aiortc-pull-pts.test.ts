@@ -1,3 +1,4 @@
+// test: system, group media
 // The original design's weak point, reproduced by an independent stack: an aiortc server that
 // stamps video PTS at pull time (sleep 1/fps, then pts = elapsed) is flagged by the continuity
 // and anomaly checks, and the content offset it causes is seen drifting.

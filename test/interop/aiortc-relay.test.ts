@@ -1,3 +1,4 @@
+// test: system, group media
 // A relay in the path: avsync's pusher publishes its indexed pattern to an aiortc relay with
 // WHIP, the probe subscribes with WHEP, and offsets and continuity are reported end to end.
 import { strict as assert } from "node:assert";

@@ -1,6 +1,6 @@
 import type { PatternOptions } from "../media/index.js";
 import type { PacingReport, PusherMode } from "../pusher/index.js";
-import type { ContentMode, ProbeMeasurements } from "../probe/index.js";
+import type { ContentMode, LoopStalls, ProbeMeasurements } from "../probe/index.js";
 import type { RunMetadata } from "../report/index.js";
 import type { BenchAggregate, BenchSession } from "./bench-sessions.js";
 import type { BrowserMeasurements, ProbeKind } from "../browser/index.js";
@@ -44,7 +44,16 @@ export interface BenchResult {
   expectedMarkers: number;
   probe: ProbeMeasurements | null;
   pacing: PacingReport | null;
-  received: { audioPackets: number; videoPackets: number; joinTimeMs: number | null; sessionId?: string | null };
+  received: {
+    audioPackets: number;
+    videoPackets: number;
+    joinTimeMs: number | null;
+    sessionId?: string | null;
+    /** Stalls of the probe's event loop while it recorded: arrival stamps near one are late by up to its length. */
+    loopStalls?: LoopStalls;
+    /** Datagrams the kernel dropped at the first session's own sockets (receive buffer full): loss that was not the network's. */
+    socketDrops?: number;
+  };
   /** Every probe session in a few figures (one entry for a single-session run); `probe` is the first measured. */
   sessions?: BenchSession[];
   /** Across-session figures; present whenever `sessions` is. */

@@ -1,7 +1,7 @@
 import { EventEmitter, setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
 import { defaultPatternOptions, type PatternOptions } from "../media/index.js";
-import { measureRecording, recordProbeSession, sleepUnlessAborted, type ContentMode, type ProbeMeasurements, type ProbeRecording } from "../probe/index.js";
+import { measureRecording, recordProbeSession, sleepUnlessAborted, watchLoopStalls, type ContentMode, type LoopStalls, type ProbeMeasurements, type ProbeRecording } from "../probe/index.js";
 import { countExpectedMarkers, type Injections, type PacingReport, type PusherMode } from "../pusher/index.js";
 import { collectRunMetadata } from "../report/index.js";
 import { defaultSignalingOptions, negotiatorFor, type SignalingOptions, type SignalingTarget } from "../signaling/index.js";
@@ -117,6 +117,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
   let browserWatch: BrowserWatch | undefined;
   const slots: ProbeSlot[] = [];
   let progressTimer: NodeJS.Timeout | undefined;
+  let loopStalls: LoopStalls | undefined;
   try {
     let negotiate = options.target ? negotiatorFor(options.target, signaling) : undefined;
     let tailMs = 0;
@@ -168,6 +169,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
       }
     }, 1000);
     const runs: Promise<void>[] = [];
+    const stallWatch = watchLoopStalls();
     const rampStartMs = performance.now();
     for (let index = 0; index < sessionCount && !options.signal?.aborted; index++) {
       const startOffsetMs = (index * 1000) / rampPerS;
@@ -189,6 +191,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
       );
     }
     await Promise.all(runs);
+    loopStalls = stallWatch.stop();
     const watched = await browserWatch?.done;
     if (watched) {
       result.config.probes = probes;
@@ -209,6 +212,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
     await pusherSide?.close();
   }
   await measureSlots(result, slots, options, events);
+  if (loopStalls && result.probe) result.received.loopStalls = loopStalls;
   if (result.browser) {
     // What the stream's timestamps say the offset is: the node probe's reading, or what was injected.
     const sender = result.probe
@@ -283,6 +287,7 @@ async function measureSlots(result: BenchResult, slots: readonly ProbeSlot[], op
       videoPackets: recording.video.packets.length,
       joinTimeMs: recording.connectedAtMs! - recording.startedAtMs,
       sessionId: recording.sessionId ?? null,
+      socketDrops: recording.socketDrops ?? 0,
     };
     // An external stream's markers are only estimated up front; a stream without any expects none.
     if (options.target && result.probe.markers.source === "none") result.expectedMarkers = 0;

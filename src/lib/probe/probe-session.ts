@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { RtcpSrPacket, type RTCPeerConnection } from "werift";
 import { unixMsFromNtp } from "../analysis/index.js";
-import { createLoopbackPeer, waitConnected } from "../rtc/index.js";
+import { createLoopbackPeer, enlargeReceiveBuffers, readSocketDrops, waitConnected } from "../rtc/index.js";
 import type { SessionDescription } from "../signaling/index.js";
 import type { ProbeRecording, StreamRecording } from "./recording.js";
 
@@ -43,6 +43,7 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
   options.onRecording?.(recording);
   const pc: RTCPeerConnection = createLoopbackPeer();
   let hangUp: (() => void) | undefined;
+  let ports: number[] = [];
   try {
     pc.addTransceiver("audio", { direction: "recvonly" });
     pc.addTransceiver("video", { direction: "recvonly" });
@@ -71,6 +72,7 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
       });
     });
     await pc.setLocalDescription(await pc.createOffer());
+    ports = enlargeReceiveBuffers(pc);
     const negotiated = await options.negotiate({ type: "offer", sdp: pc.localDescription!.sdp });
     hangUp = negotiated.close;
     recording.sessionId = negotiated.sessionId ?? null;
@@ -83,6 +85,7 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
     recording.endedAtMs = performance.now();
     return recording;
   } finally {
+    recording.socketDrops = readSocketDrops(ports);
     hangUp?.();
     await pc.close();
   }

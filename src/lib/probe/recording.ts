@@ -30,4 +30,6 @@ export interface ProbeRecording {
   sessionId?: string | null;
   audio: StreamRecording;
   video: StreamRecording;
+  /** Datagrams the kernel dropped at the probe's own sockets (receive buffer full): not the network's loss. */
+  socketDrops?: number;
 }

@@ -33,6 +33,8 @@ export function renderBenchSummary(result: BenchResult, folder: string): string 
           `${c.missingFrames.length ? ` [${compactList(c.missingFrames)}]` : ""}, lost packets ${c.sequenceGaps.lostPackets}, jitter ${fmt(c.jitterMs.final, 2)} ms, drift ${fmt(c.driftPpm, 0)} ppm`,
       );
     }
+    const drops = result.received.socketDrops ?? 0;
+    if (drops > 0) lines.push(`  the probe's own sockets dropped ${drops} datagrams (receive buffer full): the lost packets above include them, not only the network's`);
     const content = probe.continuity.video.content;
     if ((probe.markers.source ?? "indexed") === "indexed") {
       lines.push(`  video content: ${content.decoded} frames decoded, ${content.repeated} repeated, ${content.skipped} skipped, ${content.unreadable} unreadable`);

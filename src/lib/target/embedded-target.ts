@@ -5,7 +5,7 @@ import { MediaStreamTrack, type RTCPeerConnection } from "werift";
 import { WebSocketServer, type WebSocket } from "ws";
 import { encodeTestPattern, type PatternOptions } from "../media/index.js";
 import { PusherSession, type Injections, type PusherMode, type PacingReport } from "../pusher/index.js";
-import { createLoopbackPeer, senderOutput, waitConnected } from "../rtc/index.js";
+import { createLoopbackPeer, enlargeReceiveBuffers, senderOutput, waitConnected } from "../rtc/index.js";
 import { parseSignalingMessage } from "../signaling/index.js";
 import { serveViewerPage } from "./viewer-route.js";
 
@@ -101,6 +101,7 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions): Promi
         }
         if (!outputs.audio || !outputs.video) throw new Error("the offer must ask for one audio and one video stream");
         await pc.setLocalDescription(await pc.createAnswer());
+        enlargeReceiveBuffers(pc);
         socket.send(JSON.stringify({ type: "answer", sdp: pc.localDescription!.sdp }));
         await waitConnected(pc, options.connectTimeoutMs ?? 10_000);
         if (socket.readyState !== socket.OPEN) return;

@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { MediaStreamTrack } from "werift";
 import { encodeTestPattern } from "../media/index.js";
 import { PusherSession } from "../pusher/index.js";
-import { createLoopbackPeer, senderOutput, waitConnected } from "../rtc/index.js";
+import { createLoopbackPeer, enlargeReceiveBuffers, senderOutput, waitConnected } from "../rtc/index.js";
 import { defaultSignalingOptions, negotiateOverWhxp, type SignalingOptions } from "../signaling/index.js";
 import type { EmbeddedTarget, EmbeddedTargetOptions, TargetSession } from "./embedded-target.js";
 
@@ -29,6 +29,7 @@ export async function startWhipPublisher(options: WhipPublishOptions): Promise<E
   let hangUp: (() => void) | undefined;
   try {
     await pc.setLocalDescription(await pc.createOffer());
+    enlargeReceiveBuffers(pc);
     const negotiated = await negotiateOverWhxp(options.publishUrl, { type: "offer", sdp: pc.localDescription!.sdp }, { ...defaultSignalingOptions, ...options.signaling }, "WHIP");
     hangUp = negotiated.close;
     await pc.setRemoteDescription(negotiated.answer);

@@ -1,4 +1,4 @@
-// test: system
+// test: system, group media
 // result.json is a contract: what every command writes validates against its committed schema,
 // and anything else is refused on one line naming the file and the first violation.
 import { strict as assert } from "node:assert";

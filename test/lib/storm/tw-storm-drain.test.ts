@@ -1,4 +1,4 @@
-// test: system, group storm
+// test: system
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { runTwStorm } from "../../../src/lib/storm/index.js";

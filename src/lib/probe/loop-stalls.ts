@@ -1,0 +1,47 @@
+import { performance } from "node:perf_hooks";
+
+/**
+ * Stretches in which the probe's event loop ran nothing else: packets that arrived meanwhile waited
+ * in the socket and were stamped when it came back, so their arrival times are late by up to the
+ * stall. Times are on the probe's clock (performance.now()), like every arrival time.
+ */
+export interface LoopStalls {
+  thresholdMs: number;
+  maxMs: number;
+  /** [start, duration] of every stall of at least `thresholdMs`, oldest first (at most `maxKept`). */
+  stalls: [number, number][];
+  /** Stalls beyond the kept ones, counted only. */
+  dropped: number;
+}
+
+const tickMs = 2;
+const maxKept = 10_000;
+
+/** Watches this thread's event loop until `stop()`: every stall of `thresholdMs` or more, when and how long. */
+export function watchLoopStalls(thresholdMs = 2): { stop(): LoopStalls } {
+  const stalls: [number, number][] = [];
+  let dropped = 0;
+  let maxMs = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const stallMs = now - last - tickMs;
+    if (stallMs >= thresholdMs) {
+      if (stalls.length < maxKept) stalls.push([last + tickMs, stallMs]);
+      else dropped++;
+      maxMs = Math.max(maxMs, stallMs);
+    }
+    last = now;
+  }, tickMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return { thresholdMs, maxMs, stalls, dropped };
+    },
+  };
+}
+
+/** How late an arrival stamped at `atMs` may be from stalls: those that ended around it. */
+export function stallDelayBoundMs(loop: Pick<LoopStalls, "stalls">, atMs: number, marginMs = 20): number {
+  return loop.stalls.reduce((sum, [startMs, ms]) => (Math.abs(startMs + ms - atMs) <= marginMs ? sum + ms : sum), 0);
+}
