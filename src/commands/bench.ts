@@ -22,7 +22,7 @@ export default class Bench extends AvsyncCommand {
   - the content lip-sync offset per marker, on the sender's clock (RTCP SR mapping) and at arrival,
   - the transport relative delay (the method libwebrtc syncs on),
   - RTP timestamp continuity per stream (steps, gaps, jitter, drift) and the pusher's pacing.
-With --target it probes your own server instead (WebSocket JSON, POST /offer or WHEP; --push publishes through a relay with WHIP), reads avsync's pattern or the common beep/flash clip, and measures what needs no markers (transport offset, continuity, named anomalies) for any content; --sessions opens many viewers. See docs/targets.md.
+With --target it probes your own server instead (WebSocket JSON, POST /offer or WHEP; --push publishes through a relay with WHIP), decodes VP8, H.264, VP9 or AV1 at any resolution, reads avsync's pattern or the common beep/flash clip, and measures what needs no markers (transport offset, continuity, named anomalies) for any content; --sessions opens many viewers. See docs/targets.md.
 Offsets are t(video) − t(audio): positive means audio leads. The run folder (reports/bench-<time>/ or --out) gets result.json, report.html, summary.md, one PNG per chart and, when gated, junit.xml.
 Gate it with --gate (published lip-sync windows), --threshold (expressions over the metrics in docs/metrics.md) and --baseline.
 Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the run failed, 130 interrupted (partial result written).`;

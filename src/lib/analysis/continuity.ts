@@ -11,7 +11,12 @@ export interface ContinuityOptions {
   expectedStepTicks: number;
   /** How far a step may stray from the expected one and still count as regular; 10 % of a step by default. */
   toleranceTicks?: number;
+  /** Where expectedStepTicks came from, kept in the report: the sender's known pattern, `--fps`, or the stream itself. */
+  expectedStepSource?: StepSource;
 }
+
+/** `pattern`: avsync's own sender; `flag`: the user's --fps; `stream`: the stream's dominant step. */
+export type StepSource = "pattern" | "flag" | "stream";
 
 // One irregular timestamp step, placed so a chart can mark it.
 export interface StepEvent {
@@ -40,6 +45,8 @@ export interface ContinuityReport {
   kind: "audio" | "video";
   clockRateHz: number;
   expectedStepTicks: number;
+  /** Where the expected step came from; absent in results written before issue 17. */
+  expectedStepSource?: StepSource;
   toleranceTicks: number;
   /** Every packet received, duplicates included. */
   packets: number;
@@ -100,6 +107,7 @@ export function analyzeContinuity(packets: readonly ReceivedPacket[], opts: Cont
     kind,
     clockRateHz,
     expectedStepTicks,
+    ...(opts.expectedStepSource ? { expectedStepSource: opts.expectedStepSource } : {}),
     toleranceTicks,
     packets: packets.length,
     frames: frames.length,
@@ -119,6 +127,29 @@ export function analyzeContinuity(packets: readonly ReceivedPacket[], opts: Cont
     audioGaps: kind === "audio" ? { count: gaps.length, gaps: gaps.map(([arrivalMs, intervalMs]) => ({ arrivalMs, intervalMs })) } : null,
     series: { stepTicks: steps.series, arrivalIntervalMs: intervals },
   };
+}
+
+// A step shared by at least this share of a stream's steps is its frame duration.
+const dominantStepShare = 0.5;
+// Frame rates senders use; irregular stamps are judged against the one nearest their median step.
+const commonFrameRates = [10, 12, 15, 20, 24, 25, 30, 48, 50, 60, 90, 120];
+
+/**
+ * The step a stream's own timestamps say it was sent at, for external senders whose frame rate
+ * avsync cannot know (LiveTalking sends 25 fps: 3600 ticks): the most common step when at least
+ * half the steps are exactly it; otherwise (timestamps stamped when frames were pulled) the
+ * step of the common frame rate nearest the median step, so irregular stamps still read as irregular.
+ * Null with fewer than two frames.
+ */
+export function findDominantStepTicks(packets: readonly ReceivedPacket[], clockRateHz: number): number | null {
+  const frames = groupFrames(sequencePackets(packets, createRtpUnwrapper()).unique);
+  const steps = frames.slice(1).map((f, i) => f.rtpTs - frames[i]!.rtpTs).filter((step) => step > 0);
+  if (steps.length === 0) return null;
+  const [mode] = [...countValues(steps)].sort((a, b) => b.count - a.count);
+  if (mode && mode.count >= dominantStepShare * steps.length) return mode.value;
+  const median = summarize(steps).p50!;
+  const nearest = commonFrameRates.reduce((best, fps) => (Math.abs(clockRateHz / fps - median) < Math.abs(clockRateHz / best - median) ? fps : best));
+  return Math.round(clockRateHz / nearest);
 }
 
 // A packet is reordered when one sent after it arrived first.

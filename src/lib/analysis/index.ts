@@ -6,6 +6,8 @@ export { summarize, histogram, countValues, type Summary, type Histogram, type H
 export { collectFrames, type Frame, type ReceivedPacket } from "./frames.js";
 export {
   analyzeContinuity,
+  findDominantStepTicks,
+  type StepSource,
   type ContinuityOptions,
   type ContinuityReport,
   type StepEvent,

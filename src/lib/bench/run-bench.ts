@@ -9,7 +9,7 @@ import { startEmbeddedTargetThread, type EmbeddedTarget, type TargetSession } fr
 import { benchResultSchemaVersion, type BenchResult } from "./bench-result.js";
 import { aggregateSessions, summarizeSession } from "./bench-sessions.js";
 import { compareBrowser, watchInBrowser, type BrowserWatch, type ProbeKind } from "../browser/index.js";
-import { raiseThreadPriority } from "../rtc/index.js";
+import { raiseThreadPriority, type VideoCodecName } from "../rtc/index.js";
 
 export interface BenchOptions {
   durationS: number;
@@ -32,6 +32,10 @@ export interface BenchOptions {
   content?: ContentMode;
   /** Receivers to run (default node only); `browser` watches the embedded target's page in headless Chromium. */
   probes?: ProbeKind[];
+  /** The user's --fps: an external stream's video steps are checked against it instead of the stream's own dominant step. */
+  expectedFps?: number;
+  /** --video-codec: the only video codec the probe offers an external target. */
+  videoCodec?: VideoCodecName;
   /** Aborting ends the run early; what was measured is kept and marked incomplete. */
   signal?: AbortSignal;
 }
@@ -182,6 +186,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
           durationMs: options.durationS * 1000 + tailMs + (sendersDone ? lateSenderCapMs : 0),
           sendersDone,
           connectTimeoutMs: signaling.timeoutMs,
+          ...(external && options.videoCodec ? { videoCodecs: [options.videoCodec] } : {}),
           signal: options.signal,
           onRecording: (live) => (slot.recording = live),
         }).then(
@@ -261,7 +266,14 @@ async function measureSlots(result: BenchResult, slots: readonly ProbeSlot[], op
       continue;
     }
     events.emit("phase", slots.length > 1 ? `decoding and measuring session ${slot.index + 1}/${slots.length}` : "decoding and measuring");
-    measured.push(await measureRecording(recording, result.config.pattern, { content: options.content ?? "auto" }));
+    measured.push(
+      await measureRecording(recording, result.config.pattern, {
+        content: options.content ?? "auto",
+        // Only avsync's own pusher is known to send the pattern's frame rate and 20 ms audio.
+        expectations: options.target && !options.push ? "stream" : "pattern",
+        ...(options.target ? { fps: options.expectedFps } : {}),
+      }),
+    );
   }
   const sessions = slots.map((slot, i) => {
     const recording = slot.recording;
@@ -291,6 +303,12 @@ async function measureSlots(result: BenchResult, slots: readonly ProbeSlot[], op
     };
     // An external stream's markers are only estimated up front; a stream without any expects none.
     if (options.target && result.probe.markers.source === "none") result.expectedMarkers = 0;
+    // Video that never decoded must not pass for video without markers: the run failed to measure it.
+    const video = result.probe.media?.video;
+    if (video?.failure && result.incompleteReason === null) {
+      result.incompleteReason = `video (${video.codec ?? "unknown codec"}): decoded 0 of ${video.frames} frames: ${video.failure}`;
+      result.complete = false;
+    }
   }
   if (slots.length > 0) {
     result.sessions = sessions;

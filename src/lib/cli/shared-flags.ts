@@ -10,11 +10,16 @@ export const pusherFlags = {
       "How the pusher paces media. `paced` stamps timestamps from the schedule and never drops; `seed` reproduces the original design (video PTS stamped when pulled, bounded audio queue, polling) so you can see what it costs.",
   })(),
   fps: Flags.integer({
-    default: 30,
     min: 1,
     max: 120,
-    description: "Video frame rate of the test pattern; must divide the 90 kHz RTP clock evenly (30, 25, 24, 60 …).",
+    description:
+      "Video frame rate of the test pattern (default 30); must divide the 90 kHz RTP clock evenly (30, 25, 24, 60 …). With --target it fixes the frame rate the video's timestamps are checked against; without it, that comes from the stream's own RTP steps.",
   }),
+  "video-codec": Flags.option({
+    options: ["vp8", "h264", "vp9", "av1"] as const,
+    description:
+      "Video codec. With --target: the only one the probe offers (default: it offers VP8, H.264, VP9 and AV1 and reports which the server chose). The embedded target sends VP8.",
+  })(),
   "marker-period": Flags.string({
     default: "1",
     description: "Seconds between two markers (a white flash and a beep).",

@@ -13,7 +13,21 @@ export interface AudioOnset {
   peak: number;
   /** Power at the chosen pitch over the runner-up's; near 1 means the pitch is a guess. */
   toneContrast: number;
+  /** The burst's pitch from its zero crossings, Hz. */
+  pitchHz: number;
+  /** How long the burst sounded, ms (at most the detector's window). */
+  lengthMs: number;
 }
+
+/** What an un-indexed clip's beep must look like: a tone burst of a plausible pitch and length. */
+export interface ToneRule {
+  minLengthMs: number;
+  minPitchHz: number;
+  maxPitchHz: number;
+}
+
+/** Sync clips beep between 300 Hz and 5 kHz for 40 ms or more (issue 17); speech and clicks do not fit. */
+export const clipToneRule: ToneRule = Object.freeze({ minLengthMs: 40, minPitchHz: 300, maxPitchHz: 5000 });
 
 // A sample below this counts as silence (−34 dBFS; decoded digital silence sits far lower).
 const silenceLevel = 0.02;
@@ -31,6 +45,8 @@ const preEchoSamples = Math.round(0.004 * patternSampleRate);
 const minLeadInSamples = Math.round(0.001 * patternSampleRate);
 // A burst cut short by loss or end of stream is still classified if at least this much arrived.
 const minToneSamples = Math.round(0.02 * patternSampleRate);
+// A burst has ended once it stays below silenceLevel this long (longer than a period of 300 Hz).
+const toneEndQuietSamples = Math.round(0.005 * patternSampleRate);
 // Keeps the Goertzel window off the burst's edges, where the codec smears the spectrum.
 const edgeTrimSamples = Math.round(0.002 * patternSampleRate);
 // libopus ctl: forget all history, as a fresh decoder would.
@@ -51,6 +67,7 @@ interface PendingBurst {
 export class AudioOnsetDetector {
   private readonly markerCodes: number;
   private readonly burstSamples: number;
+  private readonly toneRule: ToneRule | null;
   private readonly decoder = new OpusScript(patternSampleRate, 1, OpusScript.Application.AUDIO);
   // Ring of the last armingSilenceSamples decoded samples, to look back from a trigger.
   private readonly history = new Float32Array(armingSilenceSamples);
@@ -59,13 +76,15 @@ export class AudioOnsetDetector {
   private nextRtp: number | undefined;
   private pending: PendingBurst | undefined;
 
-  constructor(opts: { markerCodes: number; beepMs?: number }) {
+  // `toneRule` (un-indexed clips) rejects bursts of the wrong pitch or length; the indexed pattern knows its beeps.
+  constructor(opts: { markerCodes: number; beepMs?: number; toneRule?: ToneRule }) {
     if (!Number.isInteger(opts.markerCodes) || opts.markerCodes < 1) {
       throw new RangeError(`Expected \`markerCodes\` to be a positive integer, got \`${opts.markerCodes}\`.`);
     }
     const beepMs = opts.beepMs ?? 100;
     if (!(beepMs >= 20)) throw new RangeError(`Expected \`beepMs\` to be at least 20, got \`${beepMs}\`.`);
     this.markerCodes = opts.markerCodes;
+    this.toneRule = opts.toneRule ?? null;
     this.burstSamples = Math.round((beepMs / 1000) * patternSampleRate);
   }
 
@@ -149,10 +168,15 @@ export class AudioOnsetDetector {
     let onsetIndex = searchFrom;
     while (Math.abs(samples[onsetIndex]!) < onsetFractionOfPeak * peak) onsetIndex++;
     if (!this.followsSilence(samples, burst.firstRealIndex, onsetIndex)) return null;
-    const tone = samples.subarray(onsetIndex + edgeTrimSamples, Math.min(samples.length, onsetIndex + this.burstSamples) - edgeTrimSamples);
+    const endIndex = Math.min(toneEnd(samples, onsetIndex), onsetIndex + this.burstSamples);
+    const tone = samples.subarray(onsetIndex + edgeTrimSamples, endIndex - edgeTrimSamples);
     if (tone.length < minToneSamples) return null;
+    const lengthMs = ((endIndex - onsetIndex) * 1000) / patternSampleRate;
+    const pitchHz = (countZeroCrossings(tone) * patternSampleRate) / (2 * tone.length);
+    const rule = this.toneRule;
+    if (rule && (lengthMs < rule.minLengthMs || pitchHz < rule.minPitchHz || pitchHz > rule.maxPitchHz)) return null;
     const { markerCode, toneContrast } = this.identifyMarker(tone);
-    return { onsetRtp: burst.startPos + onsetIndex - opusLookaheadSamples, markerCode, peak, toneContrast };
+    return { onsetRtp: burst.startPos + onsetIndex - opusLookaheadSamples, markerCode, peak, toneContrast, pitchHz, lengthMs };
   }
 
   // A real onset has silence before it: the full arming window, or after a reset all the verified lead-in there is.
@@ -172,4 +196,19 @@ export class AudioOnsetDetector {
     const runnerUp = Math.max(0, ...powers.filter((_, code) => code !== markerCode));
     return { markerCode, toneContrast: runnerUp > 0 ? powers[markerCode]! / runnerUp : Number.POSITIVE_INFINITY };
   }
+}
+
+// Index just past the burst's last loud sample before toneEndQuietSamples of quiet (or the data's end).
+function toneEnd(samples: Float32Array, onsetIndex: number): number {
+  let lastLoud = onsetIndex;
+  for (let i = onsetIndex; i < samples.length && i - lastLoud <= toneEndQuietSamples; i++) {
+    if (Math.abs(samples[i]!) >= silenceLevel) lastLoud = i;
+  }
+  return lastLoud + 1;
+}
+
+function countZeroCrossings(samples: Float32Array): number {
+  let crossings = 0;
+  for (let i = 1; i < samples.length; i++) if (samples[i - 1]! < 0 !== samples[i]! < 0) crossings++;
+  return crossings;
 }

@@ -2,6 +2,7 @@ import {
   SenderClock,
   analyzeContinuity,
   classifyError,
+  findDominantStepTicks,
   contentOffsets,
   findSyncAnomalies,
   judgeOffset,
@@ -16,15 +17,19 @@ import {
   type ReceivedPacket,
   type TimedFrame,
   type OffsetSeries,
+  type StepSource,
   type TransportDelay,
 } from "../analysis/index.js";
-import { AudioOnsetDetector, VideoMarkerReader, findFlashOnsets, type PatternOptions } from "../media/index.js";
+import { AudioOnsetDetector, clipToneRule, findFlashOnsets, type PatternOptions } from "../media/index.js";
 import type { ProbeRecording, RecordedPacket, StreamRecording } from "./recording.js";
-import { assembleVp8Frames } from "./vp8-frames.js";
+import { decodeVideo, type VideoDecoding } from "./video-decoding.js";
+import { identifyStreamCodec, type StreamCodec } from "./stream-codec.js";
 
-const audioClockHz = 48_000;
-const videoClockHz = 90_000;
-const audioStepTicks = 960;
+// RTP clock rates when the answer did not say (recordings made before issue 17): WebRTC's own.
+const defaultAudioClockHz = 48_000;
+const defaultVideoClockHz = 90_000;
+// 20 ms Opus, the WebRTC default ptime: what avsync's own pusher sends.
+const patternAudioStepTicks = 960;
 
 /** What the probe found in the decoded video beyond RTP: the content frame counter the pattern carries. */
 export interface ContentFrameCheck {
@@ -48,6 +53,19 @@ export type ContentMode = "auto" | MarkerSource;
 
 export interface MeasureOptions {
   content?: ContentMode;
+  /**
+   * Where the continuity checks take the expected steps from: `pattern` (avsync's own sender: the
+   * pattern's fps and 20 ms audio), or `stream` (an external sender: each stream's dominant RTP
+   * step), unless `fps` (the user's --fps) fixes the video step. Default `pattern`.
+   */
+  expectations?: "pattern" | "stream";
+  fps?: number;
+}
+
+/** What arrived and how it was decoded: the codecs the server chose and what the decoder made of them. */
+export interface MediaReport {
+  video: StreamCodec & VideoDecoding;
+  audio: StreamCodec;
 }
 
 /** Everything a probe session measured; raw series are kept so every chart can be redrawn. */
@@ -72,6 +90,8 @@ export interface ProbeMeasurements {
   };
   /** Named timing problems with their evidence (DESIGN §3 figures that need no markers). */
   anomalies?: Anomaly[];
+  /** Codecs and decoding; absent in results written before issue 17. */
+  media?: MediaReport;
 }
 
 /**
@@ -80,16 +100,20 @@ export interface ProbeMeasurements {
  */
 export async function measureRecording(recording: ProbeRecording, pattern: PatternOptions, options: MeasureOptions = {}): Promise<ProbeMeasurements> {
   const mode = options.content ?? "auto";
+  const audioCodec = identifyStreamCodec(recording.audio, "audio");
+  const videoCodec = identifyStreamCodec(recording.video, "video");
+  const audioClockHz = audioCodec.clockRateHz ?? defaultAudioClockHz;
+  const videoClockHz = videoCodec.clockRateHz ?? defaultVideoClockHz;
   const audioClock = new SenderClock(audioClockHz);
   const videoClock = new SenderClock(videoClockHz);
   const audioTs = extendTimestamps(recording.audio, audioClock);
   const videoTs = extendTimestamps(recording.video, videoClock);
 
-  const video = await scanVideo(recording.video.packets, videoTs, pattern, mode !== "none");
+  const video = await scanVideo(recording.video.packets, videoTs, videoCodec, pattern, mode !== "none");
   const indexed = mode === "indexed" || (mode === "auto" && video.codedShare >= 0.5);
   let source: MarkerSource = mode === "none" ? "none" : indexed ? "indexed" : "flash-beep";
   const flashes = source === "indexed" ? video.indexedFlashes : source === "flash-beep" ? video.flashOnsets : [];
-  const beeps = source === "none" ? [] : findBeeps(recording.audio.packets, audioTs, pattern, source === "indexed" ? pattern.loopMarkers : 1);
+  const beeps = source === "none" ? [] : findBeeps(recording.audio.packets, audioTs, audioClockHz, pattern, source === "indexed");
   const pairing = pairMarkers(flashes, beeps, {
     markerPeriodMs: pattern.markerPeriodS * 1000,
     loopMarkers: source === "indexed" ? pattern.loopMarkers : 1,
@@ -104,12 +128,13 @@ export async function measureRecording(recording: ProbeRecording, pattern: Patte
     arrivalOffsetMs: offsets.arrivalOffsetMs,
     relativeDelayMs: transport.relativeDelayMs,
   });
-  const videoContinuity = analyzeContinuity(toReceived(recording.video.packets), {
-    kind: "video",
-    clockRateHz: videoClockHz,
-    expectedStepTicks: videoClockHz / pattern.fps,
-  });
-  const audioContinuity = analyzeContinuity(toReceived(recording.audio.packets), { kind: "audio", clockRateHz: audioClockHz, expectedStepTicks: audioStepTicks });
+  const videoPackets = toReceived(recording.video.packets);
+  const audioPackets = toReceived(recording.audio.packets);
+  const videoStep = expectedVideoStep(videoPackets, videoClockHz, pattern, options);
+  const audioStep: [number, StepSource] =
+    options.expectations === "stream" ? [findDominantStepTicks(audioPackets, audioClockHz) ?? patternAudioStepTicks, "stream"] : [patternAudioStepTicks, "pattern"];
+  const videoContinuity = analyzeContinuity(videoPackets, { kind: "video", clockRateHz: videoClockHz, expectedStepTicks: videoStep[0], expectedStepSource: videoStep[1] });
+  const audioContinuity = analyzeContinuity(audioPackets, { kind: "audio", clockRateHz: audioClockHz, expectedStepTicks: audioStep[0], expectedStepSource: audioStep[1] });
   const anomalies = findSyncAnomalies({
     audio: { continuity: audioContinuity, senderReports: audioClock.senderReports(), transitMs: transitSeries(audioFrames, audioClock) },
     video: { continuity: videoContinuity, senderReports: videoClock.senderReports(), transitMs: transitSeries(video.timedFrames, videoClock) },
@@ -140,7 +165,16 @@ export async function measureRecording(recording: ProbeRecording, pattern: Patte
       video: { count: recording.video.senderReports.length, ntpDriftPpm: videoClock.ntpDriftPpm() },
     },
     anomalies,
+    media: { video: { ...videoCodec, ...video.decoding }, audio: audioCodec },
   };
+}
+
+// The video step continuity is judged against: the user's --fps, else the pattern avsync sent, else
+// (an external sender) the stream's own dominant step. Whatever the source, the clock is the SDP's.
+function expectedVideoStep(packets: readonly ReceivedPacket[], clockRateHz: number, pattern: PatternOptions, options: MeasureOptions): [number, StepSource] {
+  if (options.fps !== undefined) return [clockRateHz / options.fps, "flag"];
+  if (options.expectations !== "stream") return [clockRateHz / pattern.fps, "pattern"];
+  return [findDominantStepTicks(packets, clockRateHz) ?? clockRateHz / pattern.fps, "stream"];
 }
 
 // The series the drift and convergence checks read: the best method that has data. Un-indexed
@@ -192,10 +226,19 @@ function extendTimestamps(stream: StreamRecording, clock: SenderClock): Map<Reco
   return extended;
 }
 
-function findBeeps(packets: readonly RecordedPacket[], extendedTs: Map<RecordedPacket, number>, pattern: PatternOptions, markerCodes: number): MarkerEvent[] {
+// Beeps of avsync's pattern name their marker by pitch; a clip's beeps are any tone burst that fits clipToneRule.
+function findBeeps(
+  packets: readonly RecordedPacket[],
+  extendedTs: Map<RecordedPacket, number>,
+  audioClockHz: number,
+  pattern: PatternOptions,
+  indexed: boolean,
+): MarkerEvent[] {
   const unique = [...new Map(packets.map((p) => [p.seq, p])).values()].sort((a, b) => extendedTs.get(a)! - extendedTs.get(b)!);
   if (unique.length === 0) return [];
-  const detector = new AudioOnsetDetector({ markerCodes, beepMs: pattern.beepMs });
+  const detector = indexed
+    ? new AudioOnsetDetector({ markerCodes: pattern.loopMarkers, beepMs: pattern.beepMs })
+    : new AudioOnsetDetector({ markerCodes: 1, beepMs: Math.max(pattern.beepMs, clipToneRule.minLengthMs), toneRule: clipToneRule });
   const onsets = [];
   try {
     for (const packet of unique) onsets.push(...detector.push(packet.payload, extendedTs.get(packet)!));
@@ -220,52 +263,44 @@ interface VideoScan {
   codedShare: number;
   timedFrames: TimedFrame[];
   content: ContentFrameCheck;
+  decoding: VideoDecoding;
 }
 
 // Decodes every complete frame once and reads both kinds of markers from it.
 async function scanVideo(
   packets: readonly RecordedPacket[],
   extendedTs: Map<RecordedPacket, number>,
+  codec: StreamCodec,
   pattern: PatternOptions,
   decode: boolean,
 ): Promise<VideoScan> {
-  const extendedOf = new Map(packets.map((p) => [p.rtpTs, extendedTs.get(p)!]));
-  const frames = assembleVp8Frames(packets)
-    .map((frame) => ({ ...frame, extendedTs: extendedOf.get(frame.rtpTs)! }))
-    .sort((a, b) => a.extendedTs - b.extendedTs);
+  const { frames, readings, decoding } = await decodeVideo(packets, extendedTs, codec, decode);
   const timedFrames = frames.map((frame) => ({ rtpTs: frame.extendedTs, arrivalMs: frame.completeArrivalMs }));
   const framesPerMarker = Math.round(pattern.markerPeriodS * pattern.fps);
-  const reader = new VideoMarkerReader({ width: pattern.width, height: pattern.height });
   const indexedFlashes: MarkerEvent[] = [];
-  const pictures: Array<MarkerEvent & { flash: boolean }> = [];
+  const pictures: Array<MarkerEvent & { cellLuma: Float32Array }> = [];
   const content: ContentFrameCheck = { decoded: 0, unreadable: 0, repeated: 0, skipped: 0 };
   const loopFrames = framesPerMarker * pattern.loopMarkers;
   let previousCode: number | null = null;
-  try {
-    for (const frame of decode ? frames : []) {
-      if (!frame.complete) continue;
-      const reading = await reader.decode(frame.data);
-      if (reading) pictures.push({ markerCode: 0, rtpTs: frame.extendedTs, arrivalMs: frame.completeArrivalMs, flash: reading.flash });
-      if (!reading || reading.frameCode === null) {
-        content.unreadable++;
-        continue;
-      }
-      content.decoded++;
-      if (previousCode !== null) {
-        const step = (reading.frameCode - previousCode + loopFrames) % loopFrames;
-        if (step === 0) content.repeated++;
-        else content.skipped += step - 1;
-      }
-      previousCode = reading.frameCode;
-      if (reading.flash && reading.frameCode % framesPerMarker === 0) {
-        indexedFlashes.push({ markerCode: reading.frameCode / framesPerMarker, rtpTs: frame.extendedTs, arrivalMs: frame.completeArrivalMs });
-      }
+  for (const { frame, reading } of readings) {
+    pictures.push({ markerCode: 0, rtpTs: frame.extendedTs, arrivalMs: frame.completeArrivalMs, cellLuma: reading.cellLuma });
+    if (reading.frameCode === null) {
+      content.unreadable++;
+      continue;
     }
-  } finally {
-    await reader.close();
+    content.decoded++;
+    if (previousCode !== null) {
+      const step = (reading.frameCode - previousCode + loopFrames) % loopFrames;
+      if (step === 0) content.repeated++;
+      else content.skipped += step - 1;
+    }
+    previousCode = reading.frameCode;
+    if (reading.flash && reading.frameCode % framesPerMarker === 0) {
+      indexedFlashes.push({ markerCode: reading.frameCode / framesPerMarker, rtpTs: frame.extendedTs, arrivalMs: frame.completeArrivalMs });
+    }
   }
   const flashOnsets = findFlashOnsets(pictures).map(({ markerCode, rtpTs, arrivalMs }) => ({ markerCode, rtpTs, arrivalMs }));
-  return { indexedFlashes, flashOnsets, codedShare: pictures.length ? content.decoded / pictures.length : 0, timedFrames, content };
+  return { indexedFlashes, flashOnsets, codedShare: pictures.length ? content.decoded / pictures.length : 0, timedFrames, content, decoding };
 }
 
 function lastAtOrBefore<T>(sorted: readonly T[], key: (item: T) => number, value: number): T | undefined {

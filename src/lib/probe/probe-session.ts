@@ -1,9 +1,9 @@
 import { performance } from "node:perf_hooks";
 import { RtcpSrPacket, type RTCPeerConnection } from "werift";
 import { unixMsFromNtp } from "../analysis/index.js";
-import { createLoopbackPeer, enlargeReceiveBuffers, readSocketDrops, waitConnected } from "../rtc/index.js";
+import { createLoopbackPeer, enlargeReceiveBuffers, readSocketDrops, videoCodecNames, waitConnected, type VideoCodecName } from "../rtc/index.js";
 import type { SessionDescription } from "../signaling/index.js";
-import type { ProbeRecording, StreamRecording } from "./recording.js";
+import type { ProbeRecording, RecordedCodec, StreamRecording } from "./recording.js";
 
 /** How the probe reaches a target: send our offer, get its answer, and later hang up. */
 export type Negotiate = (offer: SessionDescription) => Promise<{ answer: SessionDescription; close: () => void; sessionId?: string | null }>;
@@ -20,11 +20,13 @@ export interface ProbeOptions {
   connectTimeoutMs?: number;
   /** Ends the recording early (Ctrl-C); what arrived so far is kept. */
   signal?: AbortSignal;
+  /** Video codecs to offer, in order of preference; default every codec avsync decodes. */
+  videoCodecs?: readonly VideoCodecName[];
   /** Hands out the live recording as soon as it exists, for progress reports. */
   onRecording?: (recording: ProbeRecording) => void;
 }
 
-const emptyStream = (): StreamRecording => ({ ssrc: null, packets: [], senderReports: [] });
+const emptyStream = (): StreamRecording => ({ ssrc: null, codecs: [], packets: [], senderReports: [] });
 
 /**
  * Receives one audio and one video stream over real WebRTC and records every RTP packet and Sender
@@ -41,7 +43,7 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
     video: emptyStream(),
   };
   options.onRecording?.(recording);
-  const pc: RTCPeerConnection = createLoopbackPeer();
+  const pc: RTCPeerConnection = createLoopbackPeer({ videoCodecs: options.videoCodecs ?? videoCodecNames });
   let hangUp: (() => void) | undefined;
   let ports: number[] = [];
   try {
@@ -58,6 +60,7 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
           marker: rtp.header.marker,
           arrivalMs,
           payload: rtp.payload,
+          payloadType: rtp.header.payloadType,
         });
       });
       track.onReceiveRtcp.subscribe((rtcp) => {
@@ -77,6 +80,8 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
     hangUp = negotiated.close;
     recording.sessionId = negotiated.sessionId ?? null;
     await pc.setRemoteDescription(negotiated.answer);
+    recording.audio.codecs = answeredCodecs(negotiated.answer.sdp, "audio");
+    recording.video.codecs = answeredCodecs(negotiated.answer.sdp, "video");
     await waitConnected(pc, options.connectTimeoutMs ?? 10_000);
     recording.connectedAtMs = performance.now();
     await (options.sendersDone
@@ -89,6 +94,23 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
     hangUp?.();
     await pc.close();
   }
+}
+
+// The codecs of the answer's first m-section of a kind, as the server wrote them (RFC 8866 §6.6
+// rtpmap, §6.15 fmtp): the server's own fmtp (H.264 sprop-parameter-sets) is what the decoder needs.
+function answeredCodecs(sdp: string, kind: "audio" | "video"): RecordedCodec[] {
+  const sections = sdp.split(/\r?\n(?=m=)/);
+  const section = sections.find((s) => s.startsWith(`m=${kind} `));
+  if (!section) return [];
+  const fmtp = new Map<number, string>();
+  for (const [, pt, params] of section.matchAll(/^a=fmtp:(\d+) (.*)$/gm)) fmtp.set(Number(pt), params!.trim());
+  return [...section.matchAll(/^a=rtpmap:(\d+) ([^/\s]+)\/(\d+)(?:\/(\d+))?/gm)].map(([, pt, name, rate, channels]) => ({
+    payloadType: Number(pt),
+    mimeType: `${kind}/${name}`,
+    clockRateHz: Number(rate),
+    ...(channels === undefined ? {} : { channels: Number(channels) }),
+    ...(fmtp.has(Number(pt)) ? { fmtp: fmtp.get(Number(pt))! } : {}),
+  }));
 }
 
 /** Waits `ms`, or less when `signal` aborts first (Ctrl-C ends a recording early, keeping it). */

@@ -5,6 +5,19 @@ export interface RecordedPacket {
   marker: boolean;
   arrivalMs: number;
   payload: Buffer;
+  /** RTP payload type: which of the stream's negotiated codecs the packet carries (absent in recordings made before issue 17). */
+  payloadType?: number;
+}
+
+/** One codec the answer negotiated for a stream, as its SDP said it. */
+export interface RecordedCodec {
+  payloadType: number;
+  /** `video/H264`, `audio/opus` … as the SDP spelt it. */
+  mimeType: string;
+  clockRateHz: number;
+  channels?: number;
+  /** The a=fmtp parameters (H.264's packetization-mode, sprop-parameter-sets …). */
+  fmtp?: string;
 }
 
 /** One RTCP Sender Report: the sender's NTP time (as Unix ms) for an RTP timestamp. */
@@ -17,6 +30,8 @@ export interface RecordedSenderReport {
 
 export interface StreamRecording {
   ssrc: number | null;
+  /** The codecs the answer allowed for this stream (empty in recordings made before issue 17). */
+  codecs?: RecordedCodec[];
   packets: RecordedPacket[];
   senderReports: RecordedSenderReport[];
 }

@@ -1,4 +1,4 @@
-export { createLoopbackPeer, waitConnected, loopbackAddress } from "./loopback-peer.js";
+export { createLoopbackPeer, waitConnected, loopbackAddress, videoCodecNames, videoCodecNameOf, type VideoCodecName } from "./loopback-peer.js";
 export { senderOutput } from "./sender-output.js";
 export { raiseThreadPriority } from "./thread-priority.js";
 export { enlargeReceiveBuffers, readSocketDrops } from "./socket-buffers.js";

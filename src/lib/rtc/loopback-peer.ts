@@ -1,34 +1,68 @@
 import {
   RTCPeerConnection,
+  useAV1,
+  useH264,
   useOPUS,
   useVP8,
+  useVP9,
   type RTCPeerConnectionConfig,
+  type RTCRtpCodecParameters,
 } from "werift";
 
 /** Where peers may gather and pair candidates: loopback only, so no traffic ever leaves the host. */
 export const loopbackAddress = "127.0.0.1";
 
-// Why each field: werift's default points at a public STUN server and leaves loopback out of the
-// candidates (NOTES.md, werift); TCP candidates and IPv6 only slow gathering down on loopback.
-const loopbackConfig: RTCPeerConnectionConfig = {
-  iceServers: [],
-  iceAdditionalHostAddresses: [loopbackAddress],
-  bundlePolicy: "max-bundle",
-  iceUseIpv4: true,
-  iceUseIpv6: false,
-  iceUseTcp: false,
-  iceFilterCandidatePair: (pair) => pair.remoteCandidate.host === loopbackAddress,
-  codecs: {
-    audio: [useOPUS()],
-    video: [useVP8()],
-  },
+/** The video codecs avsync receives (and can send): what real digital-human servers stream. */
+export const videoCodecNames = ["vp8", "h264", "vp9", "av1"] as const;
+export type VideoCodecName = (typeof videoCodecNames)[number];
+
+// H.264 in both packetization modes (RFC 6184 §6.2): mode 1 (STAP-A, FU-A) is what browsers and
+// aiortc send, mode 0 (one NAL unit per packet) what some hardware encoders' gateways do. Baseline
+// and constrained-baseline 3.1 as browsers offer; decoders take higher profiles all the same.
+const h264Profiles = (): RTCRtpCodecParameters[] => [
+  useH264({ parameters: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f" }),
+  useH264({ parameters: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42001f" }),
+  useH264({ parameters: "level-asymmetry-allowed=1;packetization-mode=0;profile-level-id=42e01f" }),
+];
+
+const videoCodecsOf: Record<VideoCodecName, () => RTCRtpCodecParameters[]> = {
+  vp8: () => [useVP8()],
+  h264: h264Profiles,
+  vp9: () => [useVP9()],
+  av1: () => [useAV1()],
 };
 
-/** Creates a werift peer connection that only ever uses 127.0.0.1 candidates. */
-export function createLoopbackPeer(): RTCPeerConnection {
-  return new RTCPeerConnection(loopbackConfig);
+// Why each field: werift's default points at a public STUN server and leaves loopback out of the
+// candidates (NOTES.md, werift); TCP candidates and IPv6 only slow gathering down on loopback.
+function loopbackConfig(videoCodecs: readonly VideoCodecName[]): RTCPeerConnectionConfig {
+  return {
+    iceServers: [],
+    iceAdditionalHostAddresses: [loopbackAddress],
+    bundlePolicy: "max-bundle",
+    iceUseIpv4: true,
+    iceUseIpv6: false,
+    iceUseTcp: false,
+    iceFilterCandidatePair: (pair) => pair.remoteCandidate.host === loopbackAddress,
+    codecs: {
+      audio: [useOPUS()],
+      video: videoCodecs.flatMap((name) => videoCodecsOf[name]()),
+    },
+  };
 }
 
+/**
+ * Creates a werift peer connection that only ever uses 127.0.0.1 candidates. A receiver offers
+ * every codec it decodes (`videoCodecs`, in order of preference); a sender lists the one it sends.
+ */
+export function createLoopbackPeer(opts: { videoCodecs?: readonly VideoCodecName[] } = {}): RTCPeerConnection {
+  return new RTCPeerConnection(loopbackConfig(opts.videoCodecs ?? ["vp8"]));
+}
+
+/** Reads a codec name from an SDP/werift mime type (`video/H264` → `h264`); null for codecs avsync does not know. */
+export function videoCodecNameOf(mimeType: string): VideoCodecName | null {
+  const name = mimeType.toLowerCase().replace(/^video\//, "");
+  return (videoCodecNames as readonly string[]).includes(name) ? (name as VideoCodecName) : null;
+}
 /** Resolves once the peer's DTLS-secured connection is up; media written before that is dropped. */
 export function waitConnected(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
   if (pc.connectionState === "connected") return Promise.resolve();

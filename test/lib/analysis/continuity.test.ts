@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { analyzeContinuity, type ReceivedPacket } from "../../../src/lib/analysis/index.js";
+import { analyzeContinuity, findDominantStepTicks, type ReceivedPacket } from "../../../src/lib/analysis/index.js";
 import { audioStream, createRandom, TWO_POW_32, videoStream } from "./synthetic-streams.js";
 
 const VIDEO = { kind: "video", clockRateHz: 90_000, expectedStepTicks: 3000 } as const;
@@ -207,5 +207,40 @@ describe("analyzeContinuity on network faults", () => {
     assert.deepEqual(report.audioGaps?.gaps, [{ arrivalMs: 1000 + 105 * 20 + 40, intervalMs: 120 }]);
     assert.equal(report.arrivalIntervalMs.min, 0);
     assert.equal(report.arrivalIntervalMs.max, 120);
+  });
+});
+
+describe("findDominantStepTicks: what an external stream's own timestamps say", () => {
+  it("a clean 25 fps stream (LiveTalking's rate) expects 3600 ticks and so reads 0 discontinuities, as 30 fps expects 3000", () => {
+    for (const fps of [25, 30]) {
+      const packets = videoStream({ stepTicks: 90_000 / fps, frameIntervalMs: 1000 / fps, frames: 250 });
+      const step = findDominantStepTicks(packets, 90_000);
+      assert.equal(step, 90_000 / fps);
+      const report = analyzeContinuity(packets, { ...VIDEO, expectedStepTicks: step!, expectedStepSource: "stream" });
+      assert.equal(report.stepsExact, 1);
+      assert.deepEqual(report.discontinuities, []);
+      assert.equal(report.expectedStepSource, "stream");
+    }
+  });
+
+  it("lost frames do not move the step: the common step still wins", () => {
+    const packets = videoStream({ stepTicks: 3600, frameIntervalMs: 40, skipFrames: new Set([10, 11, 50, 90, 91, 92]) });
+    assert.equal(findDominantStepTicks(packets, 90_000), 3600);
+  });
+
+  it("timestamps stamped at pull time (no step holds half the steps) are judged against the common frame rate nearest their median, so they still read irregular", () => {
+    const random = createRandom(5);
+    let ts = 0;
+    const packets: ReceivedPacket[] = Array.from({ length: 200 }, (_, i) => {
+      ts += 3000 + Math.floor(random() * 400);
+      return { seq: i, rtpTs: ts, arrivalMs: i * 35, marker: true, payloadBytes: 900 };
+    });
+    assert.equal(findDominantStepTicks(packets, 90_000), 3000);
+  });
+
+  it("20 ms Opus reads 960, 10 ms reads 480; fewer than two frames read null", () => {
+    assert.equal(findDominantStepTicks(audioStream(), 48_000), 960);
+    assert.equal(findDominantStepTicks(audioStream({ stepTicks: 480, frameIntervalMs: 10 }), 48_000), 480);
+    assert.equal(findDominantStepTicks(audioStream({ frames: 1 }), 48_000), null);
   });
 });

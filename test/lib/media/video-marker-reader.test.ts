@@ -9,7 +9,7 @@ describe("VideoMarkerReader", () => {
   for (const contentOffsetMs of [0, 80, -120]) {
     it(`reads the frame code of every frame and the flash on exactly every 30th (contentOffsetMs ${contentOffsetMs})`, async () => {
       const pattern = await encodeTestPattern({ contentOffsetMs });
-      const reader = new VideoMarkerReader({ width: 320, height: 180 });
+      const reader = new VideoMarkerReader();
       try {
         for (const [i, frame] of pattern.video.entries()) {
           const reading = await reader.decode(frame.data);
@@ -26,7 +26,7 @@ describe("VideoMarkerReader", () => {
 
   it("gives no picture before the first keyframe, then reads normally from it", async () => {
     const pattern = await encodeTestPattern({});
-    const reader = new VideoMarkerReader({});
+    const reader = new VideoMarkerReader();
     try {
       assert.equal(await reader.decode(pattern.video[5]!.data), null);
       const reading = await reader.decode(pattern.video[30]!.data);
@@ -39,7 +39,7 @@ describe("VideoMarkerReader", () => {
 
   it("reads the loop seamlessly when the sender wraps from the last frame to frame 0", async () => {
     const pattern = await encodeTestPattern({ allKeyframes: true, loopMarkers: 2 });
-    const reader = new VideoMarkerReader({});
+    const reader = new VideoMarkerReader();
     try {
       const order = [58, 59, 0, 1, 1, 3];
       const codes = [];
