@@ -1,4 +1,5 @@
-// Pacing and probe cost, paced vs seed, 1 and 20 concurrent sessions on the embedded target.
+// Pacing and probe cost, paced vs seed, 1 and 20 concurrent sessions on the embedded target, then
+// decode + measure cost per codec (scripts/perf-decode.ts).
 // Prints figures and ratios measured in this one run (no stored baseline): node --import tsx scripts/perf.ts
 import { cpus } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -7,6 +8,7 @@ import { measureRecording, recordProbeSession } from "../src/lib/probe/index.js"
 import { noInjections, type PacingReport, type PusherMode } from "../src/lib/pusher/index.js";
 import { negotiateOverWebSocket } from "../src/lib/signaling/index.js";
 import { startEmbeddedTargetThread, type TargetSession } from "../src/lib/target/index.js";
+import { runDecodePerf } from "./perf-decode.js";
 
 const durationS = Number(process.env.PERF_DURATION_S ?? 10);
 
@@ -71,3 +73,6 @@ console.log("");
 console.log(`ratios: paced p99 20 sessions / 1 session = ${f(by["paced ×20"]!.latenessP99Ms / by["paced ×1"]!.latenessP99Ms)}`);
 console.log(`        seed p99 / paced p99 (1 session)  = ${f(by["seed ×1"]!.latenessP99Ms / by["paced ×1"]!.latenessP99Ms)}`);
 console.log(`goals:  paced p99 ≤ 1 ms at 1 session: ${by["paced ×1"]!.latenessP99Ms <= 1 ? "met" : "missed"}; ≤ 5 ms at 20: ${by["paced ×20"]!.latenessP99Ms <= 5 ? "met" : "missed"}`);
+
+// Decode and measure cost per codec at 720p and 1080p (issue 17); needs Debian's ffmpeg.
+await runDecodePerf();

@@ -18,7 +18,7 @@ const defaultBrowserDurationS = 45;
 
 export default class Bench extends AvsyncCommand {
   static summary = "Measure lip-sync offset and timestamp continuity of a WebRTC A/V stream.";
-  static description = `Starts the embedded digital-human target on 127.0.0.1, receives its stream with avsync's probe over real WebRTC (ICE, DTLS, SRTP; Opus and VP8), finds every flash and beep in the decoded media and reports:
+  static description = `Starts the embedded digital-human target on 127.0.0.1, receives its stream with avsync's probe over real WebRTC (ICE, DTLS, SRTP; Opus and VP8, or H.264, VP9, AV1 with --video-codec), finds every flash and beep in the decoded media and reports:
   - the content lip-sync offset per marker, on the sender's clock (RTCP SR mapping) and at arrival,
   - the transport relative delay (the method libwebrtc syncs on),
   - RTP timestamp continuity per stream (steps, gaps, jitter, drift) and the pusher's pacing.
@@ -35,6 +35,7 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
     "<%= config.bin %> <%= command.id %> --target http://127.0.0.1:8010/offer --offer-field avatar_id=3 --marker-period 1",
     "<%= config.bin %> <%= command.id %> --target whep+http://127.0.0.1:8889/live/whep --push http://127.0.0.1:8889/live/whip",
     "<%= config.bin %> <%= command.id %> --sessions 20 --ramp 5/s",
+    "<%= config.bin %> <%= command.id %> --video-size 1920x1080 --video-codec h264 --video-bitrate 4M",
     "<%= config.bin %> <%= command.id %> --gate itu-detect --threshold 'continuity.video.discontinuities == 0'",
     "<%= config.bin %> <%= command.id %> --baseline reports/main/result.json --max-regression 10%",
   ];

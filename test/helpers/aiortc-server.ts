@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 // Debian's interpreter: the `python3` first on PATH here is a separate build that does not see
 // Debian's python3-aiortc (NOTES.md).
 const python = "/usr/bin/python3";
-const script = fileURLToPath(new URL("../../fixtures/aiortc/sync_server.py", import.meta.url));
+const fixture = (path: string): string => fileURLToPath(new URL(`../../fixtures/${path}`, import.meta.url));
 
 /** Why the aiortc interop tests cannot run here, or null when they can: they skip with this reason. */
 export function aiortcMissing(): string | null {
@@ -14,7 +14,20 @@ export function aiortcMissing(): string | null {
   return null;
 }
 
-/** A running aiortc sync server on 127.0.0.1; `stop()` ends its whole process group. */
+/** Why the GStreamer sender cannot run here, or null: tests skip with this reason. */
+export function gstreamerMissing(): string | null {
+  const probe = spawnSync(
+    python,
+    ["-c", "import gi; gi.require_version('Gst', '1.0'); gi.require_version('GstWebRTC', '1.0'); from gi.repository import Gst; Gst.init(None); assert all(Gst.ElementFactory.find(e) for e in ('webrtcbin', 'x264enc', 'vp8enc', 'opusenc', 'nicesrc', 'clocksync'))"],
+    { encoding: "utf8", timeout: 20_000 },
+  );
+  if (probe.error || probe.status !== 0) {
+    return "GStreamer's webrtcbin, x264enc, vp8enc, opusenc or its Python bindings are missing; install gstreamer1.0-plugins-bad -ugly -good gstreamer1.0-nice python3-gst-1.0 (scripts/setup.sh --test)";
+  }
+  return null;
+}
+
+/** A running Python fixture server on 127.0.0.1; `stop()` ends its whole process group. */
 export interface AiortcServer {
   port: number;
   base: string;
@@ -22,15 +35,20 @@ export interface AiortcServer {
   stop(): Promise<void>;
 }
 
+/** Starts fixtures/aiortc/sync_server.py with the given flags and waits for its `{"port":N}` line. */
+export function startAiortcServer(args: string[] = []): Promise<AiortcServer> {
+  return startFixtureServer("aiortc/sync_server.py", args);
+}
+
 /**
- * Starts fixtures/aiortc/sync_server.py with the given flags and waits for its `{"port":N}` line. As
+ * Starts a fixture script under fixtures/ with Debian's Python and waits for its `{"port":N}` line. As
  * root it runs at nice −10 like avsync's own pusher thread: aiortc stamps its Sender Reports and paces
  * its frames with the wall clock, so a starved sender misreports itself (−93.4 ms read for −100 with
  * the cores shared), and the test would measure the machine instead of the probe.
  */
-export async function startAiortcServer(args: string[] = []): Promise<AiortcServer> {
+export async function startFixtureServer(path: string, args: string[] = []): Promise<AiortcServer> {
   const [command, ...prefix] = process.getuid?.() === 0 ? ["nice", "-n", "-10", python] : [python];
-  const child: ChildProcess = spawn(command!, [...prefix, script, ...args], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(command!, [...prefix, fixture(path), ...args], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr += d.toString()));
   const stop = (): Promise<void> =>
@@ -56,14 +74,14 @@ export async function startAiortcServer(args: string[] = []): Promise<AiortcServ
     });
   try {
     const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`aiortc server did not start within 15 s: ${stderr}`)), 15_000);
+      const timer = setTimeout(() => reject(new Error(`${path} did not start within 15 s: ${stderr}`)), 15_000);
       child.stdout!.once("data", (data) => {
         clearTimeout(timer);
         resolve((JSON.parse(data.toString()) as { port: number }).port);
       });
       child.once("exit", (code) => {
         clearTimeout(timer);
-        reject(new Error(`aiortc server exited (${code}) before listening: ${stderr}`));
+        reject(new Error(`${path} exited (${code}) before listening: ${stderr}`));
       });
     });
     return { port, base: `127.0.0.1:${port}`, pid: child.pid!, stop };

@@ -151,7 +151,8 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
       tailMs = pusherStartSlackMs + Math.abs(options.injections.scheduleOffsetMs) + Math.abs(options.injections.timestampOffsetMs);
       sendersDone = { done: pushersFinished(pusherSide, sessionCount + (probes.includes("browser") ? 1 : 0)), drainMs: senderDrainMs };
     }
-    result.expectedMarkers = external
+    // An external stream's or a user's clip's markers can only be estimated (a period each).
+    result.expectedMarkers = external || result.config.pattern.mediaFile
       ? Math.floor(options.durationS / result.config.pattern.markerPeriodS)
       : countExpectedMarkers(result.config.pattern, options.durationS);
     const firstPacing = pusherSide ? firstSessionPacing(pusherSide) : null;
@@ -302,7 +303,7 @@ async function measureSlots(result: BenchResult, slots: readonly ProbeSlot[], op
       socketDrops: recording.socketDrops ?? 0,
     };
     // An external stream's markers are only estimated up front; a stream without any expects none.
-    if (options.target && result.probe.markers.source === "none") result.expectedMarkers = 0;
+    if ((options.target || result.config.pattern.mediaFile) && result.probe.markers.source === "none") result.expectedMarkers = 0;
     // Video that never decoded must not pass for video without markers: the run failed to measure it.
     const video = result.probe.media?.video;
     if (video?.failure && result.incompleteReason === null) {

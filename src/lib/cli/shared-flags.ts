@@ -18,8 +18,19 @@ export const pusherFlags = {
   "video-codec": Flags.option({
     options: ["vp8", "h264", "vp9", "av1"] as const,
     description:
-      "Video codec. With --target: the only one the probe offers (default: it offers VP8, H.264, VP9 and AV1 and reports which the server chose). The embedded target sends VP8.",
+      "Video codec the pusher sends (default vp8; h264, vp9 and av1 are encoded once by Debian's ffmpeg and cached). With --target: the only one the probe offers (default: it offers VP8, H.264, VP9 and AV1 and reports which the server chose).",
   })(),
+  "video-size": Flags.string({
+    default: "320x180",
+    description: "Picture size the pusher sends, WxH (width a multiple of 16, up to 3840x2160), e.g. 1280x720 or 1920x1080; small by default so runs start fast.",
+  }),
+  media: Flags.string({
+    description:
+      "Push your own clip instead of the test pattern: any file Debian's ffmpeg reads, decoded and re-encoded once (in --video-codec at --video-size and --fps) before the run, then looped. It is measured like any stream: its markers if it has a beep/flash clip's, transport and continuity always.",
+  }),
+  "video-bitrate": Flags.string({
+    description: "Video bitrate the pusher encodes at, in bit/s with an optional k or M (e.g. 4M); default 0.3 bits per pixel per frame.",
+  }),
   "marker-period": Flags.string({
     default: "1",
     description: "Seconds between two markers (a white flash and a beep).",

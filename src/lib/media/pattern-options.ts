@@ -1,3 +1,5 @@
+import { videoCodecNames, type VideoCodecName } from "./video-codecs.js";
+
 // Knobs of the lip-sync test pattern (DESIGN.md §4). The sign convention for
 // contentOffsetMs is DESIGN.md §3: offset = t(video) − t(audio), positive = audio leads.
 export interface PatternOptions {
@@ -13,6 +15,15 @@ export interface PatternOptions {
   contentOffsetMs: number;
   /** Every frame a keyframe, for senders that skip or repeat frames. */
   allKeyframes: boolean;
+  /** The codec the pattern's video is encoded in and sent as. */
+  videoCodec: VideoCodecName;
+  /** Target video bitrate; null: 0.3 bits per pixel per frame, ample for the pattern's flat blocks. */
+  videoBitrateBps: number | null;
+  /**
+   * The user's own clip to push instead of the pattern (any file Debian's ffmpeg reads), decoded and
+   * re-encoded once before the run; it loops from its start (leadInS must be 0). Null: the pattern.
+   */
+  mediaFile: string | null;
   /**
    * Playback starts this long before marker 0 (at the end of the loop), on a frame encoded as a
    * keyframe, so no marker sits on the edge of a run and a decoder can start with the first frame.
@@ -50,6 +61,9 @@ export const defaultPatternOptions: PatternOptions = Object.freeze({
   beepMs: 100,
   contentOffsetMs: 0,
   allKeyframes: false,
+  videoCodec: "vp8",
+  videoBitrateBps: null,
+  mediaFile: null,
   leadInS: 0.5,
 });
 
@@ -60,11 +74,11 @@ export function resolvePatternOptions(opts: Partial<PatternOptions> = {}): Patte
     throw new RangeError(`Expected pattern option ${what}, got \`${String(value)}\`.`);
   };
   if (!Number.isInteger(options.fps) || options.fps <= 0) fail("`fps` to be a positive integer", options.fps);
-  if (!Number.isInteger(options.width) || options.width < 256 || options.width % 16 !== 0) {
-    fail("`width` to be a multiple of 16 and at least 256", options.width);
+  if (!Number.isInteger(options.width) || options.width < 256 || options.width > 3840 || options.width % 16 !== 0) {
+    fail("`width` to be a multiple of 16 between 256 and 3840", options.width);
   }
-  if (!Number.isInteger(options.height) || options.height < 96 || options.height % 2 !== 0) {
-    fail("`height` to be even and at least 96", options.height);
+  if (!Number.isInteger(options.height) || options.height < 96 || options.height > 2160 || options.height % 2 !== 0) {
+    fail("`height` to be even and between 96 and 2160", options.height);
   }
   if (!(options.markerPeriodS > 0)) fail("`markerPeriodS` to be positive", options.markerPeriodS);
   if (!isWhole(options.markerPeriodS * options.fps)) {
@@ -84,6 +98,13 @@ export function resolvePatternOptions(opts: Partial<PatternOptions> = {}): Patte
   }
   if (!Number.isFinite(options.contentOffsetMs)) fail("`contentOffsetMs` to be a finite number", options.contentOffsetMs);
   if (typeof options.allKeyframes !== "boolean") fail("`allKeyframes` to be a boolean", options.allKeyframes);
+  if (!videoCodecNames.includes(options.videoCodec)) fail(`\`videoCodec\` to be one of ${videoCodecNames.join(", ")}`, options.videoCodec);
+  if (options.mediaFile !== null && (typeof options.mediaFile !== "string" || options.mediaFile === "" || options.leadInS !== 0)) {
+    fail("`mediaFile` to be a path (with `leadInS` 0: a clip plays from its start)", options.mediaFile);
+  }
+  if (options.videoBitrateBps !== null && !(Number.isFinite(options.videoBitrateBps) && options.videoBitrateBps >= 50_000)) {
+    fail("`videoBitrateBps` to be at least 50000 (or null for the default)", options.videoBitrateBps);
+  }
   if (
     !(options.leadInS >= 0) ||
     options.leadInS >= options.loopMarkers * options.markerPeriodS ||

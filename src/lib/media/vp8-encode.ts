@@ -7,7 +7,7 @@ export interface EncodedVideoFrame {
   keyframe: boolean;
 }
 
-export interface Vp8EncodeOptions {
+export interface VideoEncodeOptions {
   width: number;
   height: number;
   fps: number;
@@ -17,8 +17,11 @@ export interface Vp8EncodeOptions {
   bitrateBps: number;
 }
 
+// Pictures are rendered and encoded this many at a time: a 1080p loop at once would hold ~750 MB of raw frames.
+const picturesPerChunk = 30;
+
 // Encodes pictures with real libvpx so receivers see what a browser would send; exactly one packet per picture.
-export async function encodeVp8Frames(pictures: I420Picture[], options: Vp8EncodeOptions): Promise<EncodedVideoFrame[]> {
+export async function encodeVp8Frames(count: number, picture: (index: number) => I420Picture, options: VideoEncodeOptions): Promise<EncodedVideoFrame[]> {
   const libav = await loadLibAV();
   const [, ctx, frame, pkt] = await libav.ff_init_encoder("libvpx", {
     ctx: {
@@ -43,25 +46,34 @@ export async function encodeVp8Frames(pictures: I420Picture[], options: Vp8Encod
     },
   });
   try {
-    const packets = await libav.ff_encode_multi(
-      ctx,
-      frame,
-      pkt,
-      pictures.map((picture, i) => ({
-        data: picture.data,
-        layout: picture.layout,
-        format: libav.AV_PIX_FMT_YUV420P,
-        width: options.width,
-        height: options.height,
-        pts: i,
-        ptshi: 0,
-        // Forcing I-frames here keeps the keyframe grid exact even if libvpx decides otherwise.
-        pict_type: i % options.keyframeInterval === 0 || i === options.extraKeyframe ? 1 : 0,
-      })),
-      true,
-    );
-    if (packets.length !== pictures.length) {
-      throw new Error(`libvpx returned ${packets.length} packets for ${pictures.length} pictures; it must not drop or hold frames.`);
+    const packets = [];
+    for (let start = 0; start < count; start += picturesPerChunk) {
+      const indexes = Array.from({ length: Math.min(picturesPerChunk, count - start) }, (_, k) => start + k);
+      packets.push(
+        ...(await libav.ff_encode_multi(
+          ctx,
+          frame,
+          pkt,
+          indexes.map((i) => {
+            const { data, layout } = picture(i);
+            return {
+              data,
+              layout,
+              format: libav.AV_PIX_FMT_YUV420P,
+              width: options.width,
+              height: options.height,
+              pts: i,
+              ptshi: 0,
+              // Forcing I-frames here keeps the keyframe grid exact even if libvpx decides otherwise.
+              pict_type: i % options.keyframeInterval === 0 || i === options.extraKeyframe ? 1 : 0,
+            };
+          }),
+          start + indexes.length === count,
+        )),
+      );
+    }
+    if (packets.length !== count) {
+      throw new Error(`libvpx returned ${packets.length} packets for ${count} pictures; it must not drop or hold frames.`);
     }
     return packets.map((packet, i) => {
       if (packet.pts !== i) throw new Error(`libvpx emitted picture ${packet.pts} at position ${i}; expected in-order output.`);

@@ -1,4 +1,4 @@
-import { FfmpegMissingError, VideoMarkerReader, decodeWithFfmpeg, type VideoMarkerReading } from "../media/index.js";
+import { FfmpegMissingError, VideoMarkerReader, decodeWithFfmpeg, videoCodecLabel as codecLabel, type VideoMarkerReading } from "../media/index.js";
 import { videoCodecNameOf, videoCodecNames, type VideoCodecName } from "../rtc/index.js";
 import type { RecordedPacket } from "./recording.js";
 import { h264ParameterSetsOf, type StreamCodec } from "./stream-codec.js";
@@ -29,7 +29,7 @@ export interface DecodedVideo {
   decoding: VideoDecoding;
 }
 
-const supported = videoCodecNames.map((name) => name.toUpperCase().replace("H264", "H.264")).join(", ");
+const supported = videoCodecNames.map(codecLabel).join(", ");
 
 /**
  * Puts a video stream's frames back together and decodes the complete ones in sending order:
@@ -100,8 +100,4 @@ function whyNothingDecoded(name: VideoCodecName, frames: readonly AssembledFrame
     return `no keyframe arrived whole${name === "h264" ? " (or its SPS/PPS never came, in-band or in the SDP's sprop-parameter-sets)" : ""}, so no frame could be decoded`;
   }
   return errors.length ? `the ${codecLabel(name)} decoder rejected every frame: ${errors.join("; ")}` : `the ${codecLabel(name)} decoder returned no picture`;
-}
-
-function codecLabel(name: VideoCodecName): string {
-  return name === "h264" ? "H.264" : name.toUpperCase();
 }

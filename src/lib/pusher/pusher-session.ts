@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from "node:perf_hooks";
 import { randomInt } from "node:crypto";
-import { OpusPacketizer, Vp8Packetizer, type RtpPacket } from "werift";
-import { placeBeepOnsetSample, type EncodedPattern } from "../media/index.js";
+import { Av1Packetizer, H264Packetizer, OpusPacketizer, Vp8Packetizer, Vp9Packetizer, type RtpPacket } from "werift";
+import { placeBeepOnsetSample, type EncodedPattern, type VideoCodecName } from "../media/index.js";
 import { buildSenderReport } from "./sender-report.js";
 import { contentLeadIn, type ContentLeadIn } from "./content-lead-in.js";
 import { mediaScheduler, type MediaScheduler } from "./media-scheduler.js";
@@ -94,7 +94,7 @@ export class PusherSession {
   private readonly audio: StreamState;
   private readonly video: StreamState;
   private readonly audioPacketizer = new OpusPacketizer();
-  private readonly videoPacketizer = new Vp8Packetizer();
+  private readonly videoPacketizer: { packetize(data: Buffer, rtpTimestamp: number): RtpPacket[] };
   private anchorMs = 0;
   private running = false;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -126,11 +126,13 @@ export class PusherSession {
     };
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     this.leadIn = contentLeadIn(options.pattern.options);
-    for (let code = 0; code < options.pattern.options.loopMarkers; code++) {
+    // A user's clip (--media) has no beeps of the pattern's: its ledger stays empty.
+    for (let code = 0; options.pattern.options.mediaFile === null && code < options.pattern.options.loopMarkers; code++) {
       const onset = placeBeepOnsetSample(options.pattern.options, code);
       const frame = Math.floor(onset / audioTicksPerFrame);
       this.beepOnsets.set(frame, [...(this.beepOnsets.get(frame) ?? []), { markerCode: code, intoMs: ((onset % audioTicksPerFrame) * 1000) / audioClockHz }]);
     }
+    this.videoPacketizer = createVideoPacketizer(options.pattern.options.videoCodec);
   }
 
   /** Starts the clock; call only once the peer connection is connected (earlier packets are dropped). */
@@ -363,7 +365,7 @@ export class PusherSession {
     const { fps, markerPeriodS } = this.options.pattern.options;
     const framesPerMarker = Math.round(markerPeriodS * fps);
     const sinceFirstFlash = index - this.leadIn.videoFrames;
-    if (sinceFirstFlash < 0 || sinceFirstFlash % framesPerMarker !== 0) return;
+    if (this.options.pattern.options.mediaFile !== null || sinceFirstFlash < 0 || sinceFirstFlash % framesPerMarker !== 0) return;
     const occurrence = sinceFirstFlash / framesPerMarker;
     const marker = this.sentMarker(occurrence, occurrence % this.options.pattern.options.loopMarkers);
     marker.flashSentUnixMs ??= performance.timeOrigin + nowMs;
@@ -414,5 +416,19 @@ export class PusherSession {
     };
     // The first report goes out right after the first packets so receivers can map early markers.
     sendReports(0);
+  }
+}
+
+// werift 0.25's packetizers: VP8 (RFC 7741), H.264 mode 1 (STAP-A for SPS/PPS, FU-A), VP9 (RFC 9628), AV1.
+function createVideoPacketizer(codec: VideoCodecName): { packetize(data: Buffer, rtpTimestamp: number): RtpPacket[] } {
+  switch (codec) {
+    case "vp8":
+      return new Vp8Packetizer();
+    case "h264":
+      return new H264Packetizer();
+    case "vp9":
+      return new Vp9Packetizer();
+    case "av1":
+      return new Av1Packetizer();
   }
 }

@@ -12,9 +12,7 @@ import {
 /** Where peers may gather and pair candidates: loopback only, so no traffic ever leaves the host. */
 export const loopbackAddress = "127.0.0.1";
 
-/** The video codecs avsync receives (and can send): what real digital-human servers stream. */
-export const videoCodecNames = ["vp8", "h264", "vp9", "av1"] as const;
-export type VideoCodecName = (typeof videoCodecNames)[number];
+import { videoCodecNames, type VideoCodecName } from "../media/index.js";
 
 // H.264 in both packetization modes (RFC 6184 §6.2): mode 1 (STAP-A, FU-A) is what browsers and
 // aiortc send, mode 0 (one NAL unit per packet) what some hardware encoders' gateways do. Baseline

@@ -86,7 +86,7 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions): Promi
     socket.once("message", async (data) => {
       try {
         const offer = parseSignalingMessage(data.toString(), "offer");
-        pc = createLoopbackPeer();
+        pc = createLoopbackPeer({ videoCodecs: [pattern.options.videoCodec] });
         peers.add(pc);
         await pc.setRemoteDescription(offer);
         const outputs: Partial<Record<"audio" | "video", ReturnType<typeof senderOutput>>> = {};

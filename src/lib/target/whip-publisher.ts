@@ -22,7 +22,7 @@ export async function startWhipPublisher(options: WhipPublishOptions): Promise<E
   const pattern = await encodeTestPattern({ ...options.pattern, allKeyframes: options.mode === "seed" || options.injections.dropVideoFrames.size > 0 });
   const events = new EventEmitter<{ session: [TargetSession]; sessionError: [Error] }>();
   const sessions: TargetSession[] = [];
-  const pc = createLoopbackPeer();
+  const pc = createLoopbackPeer({ videoCodecs: [pattern.options.videoCodec] });
   const audio = pc.addTransceiver(new MediaStreamTrack({ kind: "audio" }), { direction: "sendonly" });
   const video = pc.addTransceiver(new MediaStreamTrack({ kind: "video" }), { direction: "sendonly" });
   const outputs = { audio: senderOutput(audio.sender), video: senderOutput(video.sender) };

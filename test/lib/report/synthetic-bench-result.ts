@@ -134,7 +134,7 @@ export function syntheticBenchResult(options: SyntheticBenchOptions = {}): Bench
       target: { kind: "embedded", url: text ?? "ws://127.0.0.1:40000/ws" },
       pusher: "paced",
       durationS,
-      pattern: { fps: 30, width: 320, height: 180, markerPeriodS: 1, loopMarkers: 8, beepMs: 100, contentOffsetMs: offsetMs, allKeyframes: false, leadInS: 0.5 },
+      pattern: { fps: 30, width: 320, height: 180, markerPeriodS: 1, loopMarkers: 8, beepMs: 100, contentOffsetMs: offsetMs, allKeyframes: false, videoCodec: "vp8", videoBitrateBps: null, mediaFile: null, leadInS: 0.5 },
       injections: { contentOffsetMs: offsetMs, scheduleOffsetMs: 0, timestampOffsetMs: 0, dropVideoFrames: [], dropAudioFrames: [] },
     },
     expectedMarkers: durationS,
