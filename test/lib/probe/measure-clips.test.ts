@@ -1,3 +1,5 @@
+// test: system
+// (runs Debian's ffmpeg)
 // Items 1 and 2 of issue 17 on clips avsync did not make: ffmpeg's lavfi sync clips, encoded by
 // ffmpeg's VP8, H.264, VP9 and AV1 encoders and libopus, packetized as RTP, measured by the probe.
 // Each case covers some resolutions, frame rates, source sample rates, beeps, flash lengths and

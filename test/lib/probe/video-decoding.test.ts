@@ -1,3 +1,5 @@
+// test: system
+// (runs Debian's ffmpeg)
 // H.264's packetization variants and the one-line account of a stream that never decodes (issue 17).
 import { strict as assert } from "node:assert";
 import { describe, test } from "node:test";
