@@ -8,7 +8,7 @@ import { benchWith } from "../helpers/bench.js";
 import { ffmpegMissing, makeSyncClip } from "../helpers/sync-clip.js";
 
 describe("--media: the user's clip", { skip: ffmpegMissing() ?? false }, () => {
-  test("an ffmpeg sync clip (Matroska, H.264 + PCM) pushed as H.264 at 640x360 reads its own +80 ms", async () => {
+  test("an ffmpeg sync clip (QuickTime, H.264 + PCM) pushed as H.264 at 640x360 reads its own +80 ms", async () => {
     const clip = makeSyncClip({ width: 640, height: 360, fps: 25, flashFrames: 2, beepHz: 1000, beepMs: 60, sampleRate: 44_100, offsetMs: 80, durationS: 6 });
     const result = await benchWith({ durationS: 5, pattern: { mediaFile: clip.path, leadInS: 0, fps: 25, width: 640, height: 360, videoCodec: "h264" } });
     assert.equal(result.complete, true, result.incompleteReason ?? "");

@@ -14,19 +14,6 @@ export function aiortcMissing(): string | null {
   return null;
 }
 
-/** Why the GStreamer sender cannot run here, or null: tests skip with this reason. */
-export function gstreamerMissing(): string | null {
-  const probe = spawnSync(
-    python,
-    ["-c", "import gi; gi.require_version('Gst', '1.0'); gi.require_version('GstWebRTC', '1.0'); from gi.repository import Gst; Gst.init(None); assert all(Gst.ElementFactory.find(e) for e in ('webrtcbin', 'x264enc', 'vp8enc', 'opusenc', 'nicesrc', 'clocksync'))"],
-    { encoding: "utf8", timeout: 20_000 },
-  );
-  if (probe.error || probe.status !== 0) {
-    return "GStreamer's webrtcbin, x264enc, vp8enc, opusenc or its Python bindings are missing; install gstreamer1.0-plugins-bad -ugly -good gstreamer1.0-nice python3-gst-1.0 (scripts/setup.sh --test)";
-  }
-  return null;
-}
-
 /** A running Python fixture server on 127.0.0.1; `stop()` ends its whole process group. */
 export interface AiortcServer {
   port: number;

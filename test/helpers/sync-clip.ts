@@ -44,7 +44,10 @@ export function ffmpegMissing(): string | null {
 // Flash 0 after a lead-in, so the stream never starts on a marker and an early beep (offset > 0) still fits.
 const leadInS = 0.4;
 
-/** Generates (or reuses) the clip: H.264 (crf 12) + PCM in Matroska, decoded by the sender like any file. */
+/**
+ * Generates (or reuses) the clip: H.264 (crf 12) + PCM in QuickTime, decoded by the sender like any
+ * file. Not Matroska: its millisecond timestamps make 30 fps steps of 33 and 34 ms.
+ */
 export function makeSyncClip(spec: SyncClipSpec): SyncClip {
   const leadFrames = Math.round(leadInS * spec.fps);
   const firstFlashS = leadFrames / spec.fps;
@@ -52,7 +55,7 @@ export function makeSyncClip(spec: SyncClipSpec): SyncClip {
   if (onsetS < 0.05 || onsetS + spec.beepMs / 1000 > 0.95) throw new RangeError(`offset ${spec.offsetMs} ms puts the beep outside its period`);
   const markers = Math.ceil(spec.durationS - Math.max(firstFlashS + spec.flashFrames / spec.fps, onsetS + spec.beepMs / 1000) - 1e-9);
   const key = createHash("sha1").update(JSON.stringify(spec)).digest("hex").slice(0, 12);
-  const path = join(cacheDir, `clip-${spec.width}x${spec.height}-${spec.fps}-${key}.mkv`);
+  const path = join(cacheDir, `clip-${spec.width}x${spec.height}-${spec.fps}-${key}.mov`);
   if (!existsSync(path)) {
     mkdirSync(cacheDir, { recursive: true });
     const flashOn = spec.flashFrames === 1 ? `eq(mod(n\\,${spec.fps})\\,${leadFrames})` : `between(mod(n\\,${spec.fps})\\,${leadFrames}\\,${leadFrames + spec.flashFrames - 1})`;
@@ -61,7 +64,7 @@ export function makeSyncClip(spec: SyncClipSpec): SyncClip {
     // A sine of free-running phase, gated per sample: real clips do not start their tone at a peak.
     const gate = `lt(mod(t-${onsetS.toFixed(6)}+100\\,1)\\,${(spec.beepMs / 1000).toFixed(6)})`;
     const audio = `aevalsrc='0.5*sin(2*PI*${spec.beepHz}*t)*${gate}':s=${spec.sampleRate}:d=${spec.durationS}`;
-    const partial = `${path}.partial.mkv`;
+    const partial = `${path}.partial.mov`;
     const run = spawnSync(
       "ffmpeg",
       ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", video, "-f", "lavfi", "-i", audio,

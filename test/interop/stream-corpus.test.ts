@@ -12,36 +12,23 @@ import { after, describe, test } from "node:test";
 import { runBench, type BenchResult } from "../../src/lib/bench/index.js";
 import { noInjections } from "../../src/lib/pusher/index.js";
 import { parseTargetUrl } from "../../src/lib/signaling/index.js";
-import { aiortcMissing, gstreamerMissing, startAiortcServer, startFixtureServer, type AiortcServer } from "../helpers/aiortc-server.js";
+import { aiortcMissing, startAiortcServer, startFixtureServer, type AiortcServer } from "../helpers/aiortc-server.js";
 import { ffmpegMissing, makeSyncClip, type SyncClip, type SyncClipSpec } from "../helpers/sync-clip.js";
 
 const skip = ffmpegMissing() ?? aiortcMissing();
-const skipGstreamer = gstreamerMissing();
 const senderToleranceMs = 1;
 const arrivalToleranceMs = 3;
 
 interface CorpusCase {
-  sender: "aiortc" | "gstreamer";
-  codec: "VP8" | "H264" | "VP9";
+  sender: "aiortc";
+  codec: "VP8" | "H264";
   clip: SyncClipSpec;
 }
 
 const cases: CorpusCase[] = [
   { sender: "aiortc", codec: "VP8", clip: { width: 640, height: 360, fps: 25, flashFrames: 1, beepHz: 1000, beepMs: 60, sampleRate: 48_000, offsetMs: 80, durationS: 6 } },
   { sender: "aiortc", codec: "H264", clip: { width: 1280, height: 720, fps: 30, flashFrames: 2, beepHz: 440, beepMs: 200, sampleRate: 44_100, offsetMs: -120, durationS: 6 } },
-  { sender: "gstreamer", codec: "H264", clip: { width: 1920, height: 1080, fps: 30, flashFrames: 2, beepHz: 1000, beepMs: 60, sampleRate: 16_000, offsetMs: 0, durationS: 6 } },
-  { sender: "gstreamer", codec: "VP8", clip: { width: 640, height: 360, fps: 25, flashFrames: 1, beepHz: 440, beepMs: 200, sampleRate: 24_000, offsetMs: 80, durationS: 6 } },
 ];
-
-// GStreamer's sender joins its clip late (it plays from pipeline start, before the viewer is
-// connected): the markers it can carry are those inside the stretch the probe received.
-function markersReceived(clip: SyncClip, videoFrames: number): number {
-  const firstS = clip.spec.durationS - videoFrames / clip.spec.fps;
-  const beepLeadS = Math.max(0, clip.spec.offsetMs / 1000);
-  let count = 0;
-  for (let k = 0; k < clip.markers; k++) if (clip.firstFlashS + k - beepLeadS >= firstS) count++;
-  return count;
-}
 
 function describeCase(c: CorpusCase): string {
   const s = c.clip;
@@ -68,14 +55,11 @@ function senderAddedMs(ledger: Ledger | null, clip: SyncClip): number | null {
 }
 
 async function streamClip(c: CorpusCase, clip: SyncClip, servers: AiortcServer[]): Promise<{ result: BenchResult; ledger: Ledger | null }> {
-  const server =
-    c.sender === "aiortc"
-      ? await startFixtureServer("aiortc/file_server.py", ["--file", clip.path, "--video-codec", c.codec])
-      : await startFixtureServer("gstreamer/webrtc_sender.py", ["--file", clip.path, "--video-codec", c.codec, "--fps", String(clip.spec.fps)]);
+  const server = await startFixtureServer("aiortc/file_server.py", ["--file", clip.path, "--video-codec", c.codec]);
   servers.push(server);
   try {
     const result = await runBench({ durationS: clip.spec.durationS + 1, mode: "paced", pattern: {}, injections: noInjections, flags: {}, target: parseTargetUrl(`http://${server.base}/offer`, "target") });
-    const ledger = c.sender === "aiortc" ? ((await (await fetch(`http://${server.base}/ledger`)).json()) as Ledger) : null;
+    const ledger = (await (await fetch(`http://${server.base}/ledger`)).json()) as Ledger;
     return { result, ledger };
   } finally {
     await server.stop();
@@ -89,14 +73,14 @@ describe("independent senders streaming ffmpeg-made sync clips", { skip: skip ??
   });
 
   for (const c of cases) {
-    test(describeCase(c), { skip: c.sender === "gstreamer" ? (skipGstreamer ?? false) : false }, async () => {
+    test(describeCase(c), async () => {
       const clip = makeSyncClip(c.clip);
       const { result, ledger } = await streamClip(c, clip, servers);
       const addedMs = senderAddedMs(ledger, clip) ?? 0;
       assert.equal(result.complete, true, result.incompleteReason ?? "");
       const probe = result.probe!;
       const video = probe.media!.video;
-      const expected = c.sender === "aiortc" ? clip.markers : markersReceived(clip, probe.continuity.video.frames);
+      const expected = clip.markers;
       const sender = probe.content.senderOffsetMs;
       const arrival = probe.content.arrivalOffsetMs;
       console.log(
