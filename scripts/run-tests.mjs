@@ -19,7 +19,9 @@ const systemDirs = ["test/commands/", "test/e2e/", "test/interop/", "test/browse
 //            three benches at once starved each other's ICE/DTLS (9 of 20 sessions did not connect in
 //            10 s); two at once are fine, their probes account for their own stalls. A browser run
 //            takes the whole capacity (media:2): Chromium at nice 0 beside a bench's −10 threads dropped
-//            frames and kept re-timing, so its own account covered 2 of 30 markers.
+//            frames and kept re-timing, so its own account covered 2 of 30 markers. So do the heavy
+//            senders (1080p encodes, aiortc encoding 720p H.264 in Python, which fell 1.4 s behind
+//            its own schedule beside a 1080p bench).
 //   browser  headless Chromium: one at a time.
 //   storm    reconnect storms of hundreds to thousands of cycles a second: their softirq work preempts
 //            every thread whatever its priority, which a bench's probe sees as stalls and accounts for,

@@ -1,3 +1,4 @@
+// test: system, group media:2
 // Issue 17, item 5: the embedded target sends its indexed pattern at real sizes in every codec
 // (H.264, VP9 and AV1 encoded once by Debian's ffmpeg, VP8 by libav.js), and the probe reads every
 // marker back. Truth: the injected --content-offset-ms 80; tolerance ±1 ms on the sender clock,

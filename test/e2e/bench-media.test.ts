@@ -1,3 +1,4 @@
+// test: system, group media
 // Issue 17, item 5: `--media <file>` pushes the user's own clip, decoded and re-encoded once, and
 // it is measured like any stream. The clip is an ffmpeg-made sync clip with a known +80 ms offset;
 // avsync's pusher stamps its own SRs from the schedule, so the sender-clock offset must read it

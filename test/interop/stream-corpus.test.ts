@@ -1,3 +1,4 @@
+// test: system, group media:2
 // Issue 17's corpus: sync clips made by ffmpeg (test/helpers/sync-clip.ts), streamed to avsync by
 // independent WebRTC senders at real resolutions, measured by `runBench --target` as a user would.
 // The truth is the clip's offset. Tolerances (measured noise, see docs/targets.md "Stream corpus"):
