@@ -1,4 +1,5 @@
 import { Command } from "@oclif/core";
+import { maxTerminalLineChars, safeText } from "../text/index.js";
 import { exitCodes } from "./exit-codes.js";
 
 /**
@@ -9,9 +10,10 @@ import { exitCodes } from "./exit-codes.js";
 export abstract class AvsyncCommand extends Command {
   protected async catch(error: Error & { oclif?: { exit?: number }; exitCode?: number; code?: string }): Promise<unknown> {
     if (error.code === "EEXIT" || error.oclif?.exit === 0) return super.catch(error);
-    if (this.argv.includes("--debug") && error.stack) process.stderr.write(`${error.stack}\n`);
+    if (this.argv.includes("--debug") && error.stack) process.stderr.write(`${error.stack.split("\n").map((line) => safeText(line)).join("\n")}\n`);
     const message = error.message.trim().replace(/\s*\n+\s*/g, ". ").replace(/\.\.\s/g, ". ");
-    process.stderr.write(`Error: ${message}\n`);
+    // The message may quote a target: one capped line, control characters made visible.
+    process.stderr.write(`Error: ${safeText(message, maxTerminalLineChars)}\n`);
     this.exit(error.oclif?.exit ?? exitCodes.runFailed);
   }
 }

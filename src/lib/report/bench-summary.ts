@@ -1,5 +1,6 @@
 import { summarize, type Summary } from "../analysis/index.js";
 import type { BenchResult } from "../bench/index.js";
+import { maxTerminalLineChars, safeText } from "../text/index.js";
 
 const fmt = (value: number | null | undefined, digits = 1): string => (value === null || value === undefined ? "n/a" : value.toFixed(digits));
 
@@ -74,7 +75,8 @@ export function renderBenchSummary(result: BenchResult, folder: string): string 
     if (worst) lines.push(`  worst session #${worst.index}: ${fmt(worst.offsetMs)} ms (${worst.method})`);
   }
   lines.push(`Result: ${folder}/result.json`);
-  return lines.join("\n");
+  // Session ids, reasons and URLs may come from a target: no line carries a control character to the terminal or runs on for pages.
+  return lines.map((line) => safeText(line, maxTerminalLineChars)).join("\n");
 }
 
 function markerSourceNote(source: string | undefined): string {

@@ -18,3 +18,32 @@ test("a failed cell's error cannot break the matrix table", () => {
   assert.equal(table[0], "| tcp\\_tw\\_reuse=1 | failed: ip netns \\| exec failed: \\`sysctl\\` \\*denied\\* | | | | | | | |");
   assert.equal(table[0]!.split(/(?<!\\)\|/).length - 2, 9, "still nine cells");
 });
+
+// A regression: the verdicts' stored strings (headline, sentences, fact, the docs link, warnings,
+// the kernel) went into summary.md unescaped, so an edited result.json could inject HTML, links
+// or terminal escapes through `avsync report`.
+test("every stored string of a matrix result is escaped, and only a plain http(s) URL becomes a link", () => {
+  const evil = "<img src=x>\x1b[2J|`*";
+  const result = {
+    complete: true,
+    meta: { kernel: evil },
+    cells: [],
+    verdicts: [
+      {
+        key: evil,
+        heldFixed: { tcp_fin_timeout: evil },
+        headline: evil,
+        changed: [{ metric: "peak", sentence: evil }],
+        unchanged: [{ metric: "latency", sentence: evil }],
+        fact: evil,
+        docsUrl: "javascript:alert(1)) [x](http://evil",
+      },
+    ],
+    warnings: [evil],
+  } as unknown as SysctlMatrixResult;
+  const text = formatSysctlMatrixSummary(result);
+  assert.ok(!text.includes("<img") && !text.includes("\x1b"), text);
+  assert.equal(text.match(/&lt;img src=x&gt;\\\\x1b\\\[2J\\\|\\`\\\*/g)?.length, 8, text);
+  assert.doesNotMatch(text, /\]\(javascript:/);
+  assert.match(text, /kernel documentation: javascript:alert\(1\)\) \\\[x\\\]\(http:\/\/evil/);
+});

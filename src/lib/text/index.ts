@@ -1,0 +1,1 @@
+export { neutralizeText, safeText, quoteSnippet, maxTerminalLineChars } from "./external-text.js";
