@@ -77,3 +77,16 @@ test("a malformed or wrong-version result.json gets a one-line error naming the 
   assert.equal(lonely.code, 2);
   assert.match(lonely.stderr, /`--compare` needs two runs/);
 });
+
+// A regression: a result whose worstSession named a method avsync does not know crashed `report`
+// with "Cannot read properties of undefined"; the schema now names the methods, so it is refused on one line.
+test("a result with an unknown worstSession.method is refused on one line, not a crash", async () => {
+  const folder = join(root, "odd-method");
+  mkdirSync(folder, { recursive: true });
+  const result = syntheticBenchResult({ durationS: 3, sessions: 3 });
+  (result.aggregate!.worstSession as { method: string }).method = "banana";
+  writeResultJson(folder, result);
+  const { code, stderr } = await runCli(["report", folder]);
+  assert.equal(code, 2, stderr);
+  assert.match(stderr, /^Error: `.*result\.json` is not a valid avsync result: \/aggregate\/worstSession\/method must be equal to one of the allowed values\.\n$/);
+});
