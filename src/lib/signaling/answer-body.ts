@@ -1,3 +1,5 @@
+import { quoteSnippet as snippet, safeText } from "../text/index.js";
+import { maxQuotedChars, maxSessionIdChars } from "./signaling-limits.js";
 import type { NegotiatedSession } from "./signaling-options.js";
 
 /** The server answered, but with an error of its own (an HTTP-200 `{"code":-1,"msg":…}` body): its message is the news. */
@@ -6,7 +8,7 @@ export class SignalingRefusal extends Error {}
 /**
  * Reads a JSON answer as digital-human servers send it: `{"type":"answer","sdp",…,"sessionid"}`.
  * Many report failure as HTTP 200 with `{"code":-1,"msg":…}` or `{"error":…}`: that becomes an
- * error quoting the server's message, never a confusing "no SDP".
+ * error quoting the start of the server's message, never a confusing "no SDP".
  */
 export function readJsonAnswer(raw: string): { answer: NegotiatedSession["answer"]; sessionId: string | null } {
   let body: unknown;
@@ -20,10 +22,11 @@ export function readJsonAnswer(raw: string): { answer: NegotiatedSession["answer
   const serverMessage = message.msg ?? message.message ?? message.error ?? message.detail;
   const failed = ("code" in message && message.code !== 0 && message.code !== 200 && message.code !== "0") || (message.error !== undefined && message.error !== null && message.error !== false);
   if (typeof message.sdp !== "string" && (failed || serverMessage !== undefined)) {
-    const code = "code" in message ? ` (code ${JSON.stringify(message.code)})` : "";
-    throw new SignalingRefusal(`refused the offer${code}: ${typeof serverMessage === "string" ? serverMessage : JSON.stringify(serverMessage ?? null)}`);
+    const code = "code" in message ? ` (code ${snippet(JSON.stringify(message.code) ?? "null", 40)})` : "";
+    const said = typeof serverMessage === "string" ? serverMessage : (JSON.stringify(serverMessage ?? null) ?? "null");
+    throw new SignalingRefusal(`refused the offer${code}: ${snippet(said, maxQuotedChars)}`);
   }
-  if (message.type !== undefined && message.type !== "answer") throw new Error(`expected a message of type "answer", got type \`${String(message.type)}\``);
+  if (message.type !== undefined && message.type !== "answer") throw new Error(`expected a message of type "answer", got type \`${snippet(String(message.type), 40)}\``);
   return { answer: { type: "answer", sdp: checkSdp(message.sdp) }, sessionId: readSessionId(message) };
 }
 
@@ -36,15 +39,9 @@ export function checkSdp(sdp: unknown): string {
 function readSessionId(message: Record<string, unknown>): string | null {
   for (const key of ["sessionid", "session_id", "sessionId", "id"]) {
     const value = message[key];
-    if (typeof value === "string" || typeof value === "number") return String(value);
+    if (typeof value === "string" || typeof value === "number") return safeText(String(value), maxSessionIdChars);
   }
   return null;
-}
-
-/** The start of a server's reply, on one line, for quoting in an error. */
-export function snippet(text: string, max = 80): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > max ? `${line.slice(0, max)}…` : line;
 }
 
 /** One sentence naming the URL and what was wrong with its answer, or the server's own message when it refused. */

@@ -1,4 +1,6 @@
-import { readJsonAnswer, checkSdp, snippet, unusableAnswer } from "./answer-body.js";
+import { quoteSnippet as snippet, safeText } from "../text/index.js";
+import { readJsonAnswer, checkSdp, unusableAnswer } from "./answer-body.js";
+import { kib, maxErrorBodyBytes, maxRedirects, maxSessionIdChars, maxSignalingBytes } from "./signaling-limits.js";
 import type { NegotiatedSession, SignalingOptions } from "./signaling-options.js";
 import type { SessionDescription } from "./session-description.js";
 
@@ -9,8 +11,9 @@ import type { SessionDescription } from "./session-description.js";
  */
 export async function negotiateOverHttpOffer(url: string, offer: SessionDescription, options: SignalingOptions): Promise<NegotiatedSession> {
   const body = JSON.stringify({ ...options.offerFields, sdp: offer.sdp, type: offer.type });
-  const response = await request(url, { method: "POST", headers: { "content-type": "application/json", ...options.headers }, body }, options.timeoutMs);
-  const text = await readBody(url, response, options.timeoutMs);
+  const signal = deadline(options);
+  const { response } = await request(url, { method: "POST", headers: { "content-type": "application/json" }, body }, options, signal);
+  const text = await readBody(url, response, options, signal);
   if (!response.ok) throw statusError(url, response, text);
   try {
     const { answer, sessionId } = readJsonAnswer(text);
@@ -23,6 +26,7 @@ export async function negotiateOverHttpOffer(url: string, offer: SessionDescript
 /**
  * WHEP (subscribe) and WHIP (publish, RFC 9725 §4.2): `POST application/sdp` → `201 Created`, the
  * session's resource in `Location`, the answer in the body; `DELETE` on that resource ends it.
+ * The DELETE carries the headers only when the resource is on the target's own origin.
  */
 export async function negotiateOverWhxp(
   url: string,
@@ -30,12 +34,10 @@ export async function negotiateOverWhxp(
   options: SignalingOptions,
   protocol: "WHEP" | "WHIP",
 ): Promise<NegotiatedSession> {
-  const response = await request(
-    url,
-    { method: "POST", headers: { "content-type": "application/sdp", accept: "application/sdp", ...options.headers }, body: offer.sdp },
-    options.timeoutMs,
-  );
-  const text = await readBody(url, response, options.timeoutMs);
+  const signal = deadline(options);
+  const reached = await request(url, { method: "POST", headers: { "content-type": "application/sdp", accept: "application/sdp" }, body: offer.sdp }, options, signal);
+  const { response } = reached;
+  const text = await readBody(url, response, options, signal);
   if (!response.ok) throw statusError(url, response, text);
   let sdp: string;
   try {
@@ -44,47 +46,129 @@ export async function negotiateOverWhxp(
     throw new Error(`${protocol} endpoint ${url} sent an unusable answer: ${(error as Error).message}.`, { cause: error });
   }
   const location = response.headers.get("location");
-  const resource = location ? new URL(location, url).href : null;
+  let resource: URL | null = null;
+  if (location) {
+    resource = parseLocation(location, reached.url, () => `${protocol} endpoint ${url} named its session resource \`${snippet(location)}\`, which is not a URL.`);
+    if (credentialsFor(resource, url, options) === "refused") {
+      throw foreignOrigin(url, `named its session resource at ${snippet(resource.href, 200)}, where avsync would send its DELETE`, resource, options);
+    }
+  }
+  const headers = resource && reached.credentials && credentialsFor(resource, url, options) === "with" ? options.headers : {};
   const close = (): void => {
     if (!resource) return;
     // Ending the session is a courtesy to the server; a server already gone must not fail the run.
-    void fetch(resource, { method: "DELETE", headers: options.headers, signal: AbortSignal.timeout(2000) }).then(
+    void fetch(resource, { method: "DELETE", headers, redirect: "manual", signal: AbortSignal.timeout(2000) }).then(
       (r) => r.body?.cancel(),
       () => undefined,
     );
   };
-  return { answer: { type: "answer", sdp }, sessionId: resource, close };
+  return { answer: { type: "answer", sdp }, sessionId: resource ? safeText(resource.href, maxSessionIdChars) : null, close };
 }
 
-async function request(url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+// One deadline for the whole exchange (every redirect and the body), ended early by Ctrl-C.
+function deadline(options: SignalingOptions): AbortSignal {
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  return options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+}
+
+// Headers go to the target's own origin only; an origin the user allowed is reached without them.
+function credentialsFor(next: URL, targetUrl: string, options: SignalingOptions): "with" | "without" | "refused" {
+  if (next.origin === new URL(targetUrl).origin) return "with";
+  return options.allowedOrigins.includes(next.origin) ? "without" : "refused";
+}
+
+function parseLocation(location: string, base: string, describe: () => string): URL {
   try {
-    return await fetch(url, { ...init, redirect: "follow", signal: AbortSignal.timeout(timeoutMs) });
+    return new URL(location, base);
   } catch (error) {
-    throw transportError(url, error, timeoutMs);
+    throw new Error(describe(), { cause: error });
   }
 }
 
-async function readBody(url: string, response: Response, timeoutMs: number): Promise<string> {
-  try {
-    return await response.text();
-  } catch (error) {
-    throw transportError(url, error, timeoutMs);
+function foreignOrigin(url: string, what: string, next: URL, options: SignalingOptions): Error {
+  const origin = new URL(url).origin;
+  const hint = next.protocol === "http:" || next.protocol === "https:" ? ` To go there without them, add --allow-redirect ${next.origin}.` : "";
+  const carried = Object.keys(options.headers).length ? "its --header values" : "headers";
+  return new Error(`Target at ${url} ${what}: another origin than ${origin}, and avsync sends ${carried} only to the target's own origin.${hint}`);
+}
+
+/**
+ * Sends one request, following 307/308 redirects (the ones that keep the method and body) itself:
+ * on the target's origin with its headers, to an allowed origin without them, anywhere else not at all.
+ */
+async function request(
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string },
+  options: SignalingOptions,
+  signal: AbortSignal,
+): Promise<{ response: Response; url: string; credentials: boolean }> {
+  let current = url;
+  let credentials = true;
+  for (let hop = 0; ; hop++) {
+    let response: Response;
+    try {
+      response = await fetch(current, { ...init, headers: { ...init.headers, ...(credentials ? options.headers : {}) }, redirect: "manual", signal });
+    } catch (error) {
+      throw transportError(url, error, options);
+    }
+    const location = response.headers.get("location");
+    if ((response.status !== 307 && response.status !== 308) || !location) return { response, url: current, credentials };
+    await response.body?.cancel().catch(() => undefined);
+    const next = parseLocation(location, current, () => `Target at ${url} redirected the offer to \`${snippet(location)}\`, which is not a URL.`);
+    if (hop === maxRedirects) throw new Error(`Target at ${url} redirected the offer more than ${maxRedirects} times (last to ${snippet(next.href, 200)}).`);
+    const allowed = credentialsFor(next, url, options);
+    if (allowed === "refused") throw foreignOrigin(url, `redirected the offer to ${snippet(next.href, 200)}`, next, options);
+    if (allowed === "without") credentials = false;
+    current = next.href;
   }
 }
 
-function transportError(url: string, error: unknown, timeoutMs: number): Error {
+/**
+ * Reads a response body, but never more than avsync will use: an answer beyond maxSignalingBytes
+ * fails, an error body is cut to its start (only that is quoted).
+ */
+async function readBody(url: string, response: Response, options: SignalingOptions, signal: AbortSignal): Promise<string> {
+  const limit = response.ok ? maxSignalingBytes : maxErrorBodyBytes;
+  const tooLarge = (start = ""): Error =>
+    new Error(`Target at ${url} sent an answer larger than ${kib(maxSignalingBytes)}${start ? `, starting \`${snippet(start)}\`` : ""}; an SDP answer is a few kB.`);
+  const declared = Number(response.headers.get("content-length"));
+  if (response.ok && declared > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  try {
+    for await (const chunk of response.body ?? []) {
+      chunks.push(chunk);
+      bytes += chunk.byteLength;
+      if (bytes > limit) break;
+    }
+  } catch (error) {
+    throw transportError(url, signal.aborted ? signal.reason : error, options);
+  }
+  const text = new TextDecoder().decode(Buffer.concat(chunks).subarray(0, limit));
+  if (bytes > limit && response.ok) throw tooLarge(text);
+  return text;
+}
+
+function transportError(url: string, error: unknown, options: SignalingOptions): Error {
   const name = (error as Error).name;
+  if (options.signal?.aborted) return new Error(`Interrupted while waiting for the answer from ${url}.`, { cause: error });
   if (name === "TimeoutError" || name === "AbortError") {
-    return new Error(`Target did not answer the offer within ${timeoutMs / 1000} s. Is it listening on ${url}?`, { cause: error });
+    return new Error(`Target did not answer the offer within ${options.timeoutMs / 1000} s. Is it listening on ${url}?`, { cause: error });
   }
   const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
-  const code = cause?.code ? ` (${cause.code})` : "";
-  const detail = cause?.message ?? (error as Error).message;
+  const code = cause?.code ? ` (${snippet(cause.code, 40)})` : "";
+  const detail = snippet(cause?.message ?? (error as Error).message, 200);
   return new Error(`Could not reach the target at ${url}${code}: ${detail}. Is it running?`, { cause: error });
 }
 
 function statusError(url: string, response: Response, text: string): Error {
   const hint = response.status === 404 ? " Is the path right?" : response.status === 401 || response.status === 403 ? " Does it need a token (--header)?" : "";
+  const location = response.status >= 300 && response.status < 400 ? response.headers.get("location") : null;
+  const moved = location ? ` to ${snippet(location, 200)} (avsync re-sends an offer only on 307/308)` : "";
   const body = snippet(text);
-  return new Error(`Target at ${url} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}${body ? `: ${body}` : ""}.${hint}`);
+  const status = response.statusText ? ` ${snippet(response.statusText, 80)}` : "";
+  return new Error(`Target at ${url} answered HTTP ${response.status}${status}${moved}${body ? `: ${body}` : ""}.${hint}`);
 }

@@ -6,8 +6,10 @@ export {
   defaultSignalingOptions,
   parseHeaderFlags,
   parseOfferFieldFlags,
+  parseAllowedOriginFlags,
   type NegotiatedSession,
   type SignalingOptions,
 } from "./signaling-options.js";
 export { parseSignalingMessage } from "./session-description.js";
 export type { SessionDescription } from "./session-description.js";
+export { maxSignalingBytes } from "./signaling-limits.js";

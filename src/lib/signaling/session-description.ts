@@ -1,3 +1,5 @@
+import { quoteSnippet as snippet } from "../text/index.js";
+
 /** An SDP offer or answer as the WebSocket JSON signaling carries it: `{"type":"offer","sdp":"v=0…"}`. */
 export interface SessionDescription {
   type: "offer" | "answer";
@@ -10,17 +12,17 @@ export function parseSignalingMessage(raw: string, expected: SessionDescription[
   try {
     message = JSON.parse(raw);
   } catch {
-    throw new Error(`Expected a JSON ${expected}, got \`${raw.slice(0, 80)}\`.`);
+    throw new Error(`Expected a JSON ${expected}, got \`${snippet(raw)}\`.`);
   }
   if (typeof message !== "object" || message === null) {
-    throw new Error(`Expected a JSON object with type "${expected}", got \`${raw.slice(0, 80)}\`.`);
+    throw new Error(`Expected a JSON object with type "${expected}", got \`${snippet(raw)}\`.`);
   }
   const { type, sdp } = message as { type?: unknown; sdp?: unknown };
   if (type !== expected) {
-    throw new Error(`Expected a message of type "${expected}", got type \`${String(type)}\`.`);
+    throw new Error(`Expected a message of type "${expected}", got type \`${snippet(String(type), 40)}\`.`);
   }
   if (typeof sdp !== "string" || !sdp.startsWith("v=0")) {
-    throw new Error(`Expected the ${expected} to carry an SDP starting with "v=0", got \`${String(sdp).slice(0, 40)}\`.`);
+    throw new Error(`Expected the ${expected} to carry an SDP starting with "v=0", got \`${snippet(String(sdp), 40)}\`.`);
   }
   return { type: expected, sdp };
 }

@@ -5,6 +5,13 @@ export interface SignalingOptions {
   headers: Record<string, string>;
   /** Added to the JSON offer (POST /offer and WebSocket JSON); WHEP/WHIP bodies are plain SDP and carry none. */
   offerFields: Record<string, unknown>;
+  /**
+   * Origins other than the target's that a 307/308 redirect or a WHEP/WHIP `Location` may lead to
+   * (`--allow-redirect`); they are reached without any of `headers`. Empty: only the target's own origin.
+   */
+  allowedOrigins: string[];
+  /** Ends the negotiation early (Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 /** The answer plus what the server said about the session and how to end it. */
@@ -14,9 +21,30 @@ export interface NegotiatedSession {
   sessionId: string | null;
   /** Ends the session on the server: closes the WebSocket, or DELETEs the WHEP/WHIP resource. */
   close: () => void;
+  /**
+   * Settles, with a sentence, when the server dropped the session's signaling connection (WebSocket
+   * JSON: the socket is the session); absent for flavours without one.
+   */
+  dropped?: Promise<string>;
 }
 
-export const defaultSignalingOptions: SignalingOptions = { timeoutMs: 10_000, headers: {}, offerFields: {} };
+export const defaultSignalingOptions: SignalingOptions = { timeoutMs: 10_000, headers: {}, offerFields: {}, allowedOrigins: [] };
+
+/** Parses repeated `--allow-redirect` origins (`http://host:port`), quoting one back that is not a bare http(s) origin. */
+export function parseAllowedOriginFlags(values: readonly string[]): string[] {
+  return values.map((value) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.pathname !== "/" || url.search || url.hash || url.username || url.password) {
+      throw new Error(`Expected \`--allow-redirect\` to be an origin such as http://127.0.0.1:9000 (scheme, host and port only), got \`${value}\`.`);
+    }
+    return url.origin;
+  });
+}
 
 /** Parses repeated `name: value` / `name=value` flags into a header map, quoting a malformed one back. */
 export function parseHeaderFlags(values: readonly string[]): Record<string, string> {
