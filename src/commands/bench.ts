@@ -12,6 +12,8 @@ import { parseProbeKinds, renderBrowserSummary } from "../lib/browser/index.js";
 import { createRunFolder, finishRunFolder, gateFailureMessage, prepareGate, renderBenchSummary, renderGateSummary } from "../lib/report/index.js";
 
 const defaultDurationS = 10;
+// One second carries a marker (the pattern's first sits 0.5 s in), 50 audio packets and 30 frames.
+const minDurationS = 1;
 // Chromium changes its A/V sync at most once a second in ~16 ms steps and settled after 15–35 s in
 // the runs of docs/browser-probe.md; 45 s leaves a steady stretch to measure.
 const defaultBrowserDurationS = 45;
@@ -25,7 +27,8 @@ export default class Bench extends AvsyncCommand {
 With --target it probes your own server instead (WebSocket JSON, POST /offer or WHEP; --push publishes through a relay with WHIP), decodes VP8, H.264, VP9 or AV1 at any resolution, reads avsync's pattern or the common beep/flash clip, and measures what needs no markers (transport offset, continuity, named anomalies) for any content; --sessions opens many viewers. See docs/targets.md.
 Offsets are t(video) − t(audio): positive means audio leads. The run folder (reports/bench-<time>/ or --out) gets result.json, report.html, summary.md, one PNG per chart and, when gated, junit.xml.
 Gate it with --gate (published lip-sync windows), --threshold (expressions over the metrics in docs/metrics.md) and --baseline.
-Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the run failed, 130 interrupted (partial result written).`;
+A session whose audio or video stops for --media-timeout, never starts, or whose connection fails ends as failed, and the run is then incomplete whatever the gate says. --header values go only to the target's own origin (--allow-redirect names others it may send avsync to, without them); everything read from a target is size-capped.
+Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the run failed or is incomplete, 130 interrupted (partial result written).`;
   static examples = [
     "<%= config.bin %> <%= command.id %>",
     "<%= config.bin %> <%= command.id %> --duration 30 --pusher seed",
@@ -66,8 +69,8 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
     try {
       probes = parseProbeKinds(flags.probe);
       durationS = flags.duration === undefined ? (probes.includes("browser") ? defaultBrowserDurationS : defaultDurationS) : Number(flags.duration);
-      if (!Number.isFinite(durationS) || durationS <= 0 || durationS > 3600) {
-        throw new Error(`Expected \`--duration\` to be a number of seconds between 0 and 3600, got \`${flags.duration}\`.`);
+      if (!Number.isFinite(durationS) || durationS < minDurationS || durationS > 3600) {
+        throw new Error(`Expected \`--duration\` to be a number of seconds between ${minDurationS} and 3600 (a shorter run carries no marker and too few frames to measure), got \`${flags.duration}\`.`);
       }
       config = pusherConfigFromFlags(flags);
       targetConfig = targetConfigFromFlags(flags);
@@ -86,9 +89,12 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
       );
     }
     const result = await runBench({ durationS, ...config, ...targetConfig, probes, flags, signal: interrupt.signal }, events);
-    interrupt.dispose();
     if (!quiet) process.stderr.write("\n");
-    const finished = await finishRunFolder(folder, result, gateSpec, interrupt.signal.aborted);
+    // finishRunFolder writes result.json before it yields: from then on Ctrl-C only skips the reports.
+    const finishing = finishRunFolder(folder, result, gateSpec, interrupt.signal.aborted);
+    interrupt.exitAtOnce(`Interrupted: ${folder}/result.json is written; \`avsync report ${folder}\` draws the reports.`);
+    const finished = await finishing;
+    interrupt.dispose();
     // A run that measured nothing (the target refused, never answered) is told in the one error line below.
     if (!this.jsonEnabled() && result.probe) {
       this.logToStderr(renderBenchSummary(result, folder));

@@ -37,8 +37,13 @@ export interface BenchResult {
     content?: ContentMode;
     /** Receivers that ran, when `--probe` asked for more than the node probe; absent means node only. */
     probes?: ProbeKind[];
-    /** Header names (never their values: they may hold tokens) and extra offer fields sent to the target. */
-    signaling?: { headerNames: string[]; offerFields: Record<string, unknown>; timeoutMs: number };
+    /**
+     * Header names (never their values: they may hold tokens) and extra offer fields sent to the
+     * target, and the other origins it was allowed to send avsync to (without them).
+     */
+    signaling?: { headerNames: string[]; offerFields: Record<string, unknown>; timeoutMs: number; allowedOrigins?: string[] };
+    /** A session whose audio or video stayed silent this long, or never started, failed; absent in results from before it. */
+    mediaTimeoutMs?: number;
   };
   /** Markers the run should have carried, for judging how many were paired (an estimate for external targets). */
   expectedMarkers: number;

@@ -1,7 +1,7 @@
 import { EventEmitter, setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
 import { defaultPatternOptions, type PatternOptions } from "../media/index.js";
-import { measureRecording, recordProbeSession, sleepUnlessAborted, watchLoopStalls, type ContentMode, type LoopStalls, type ProbeMeasurements, type ProbeRecording } from "../probe/index.js";
+import { defaultMediaTimeoutMs, measureRecording, recordProbeSession, sleepUnlessAborted, watchLoopStalls, type ContentMode, type LoopStalls, type ProbeMeasurements, type ProbeRecording } from "../probe/index.js";
 import { countExpectedMarkers, type Injections, type PacingReport, type PusherMode } from "../pusher/index.js";
 import { collectRunMetadata } from "../report/index.js";
 import { defaultSignalingOptions, negotiatorFor, type SignalingOptions, type SignalingTarget } from "../signaling/index.js";
@@ -10,6 +10,7 @@ import { benchResultSchemaVersion, type BenchResult } from "./bench-result.js";
 import { aggregateSessions, summarizeSession } from "./bench-sessions.js";
 import { compareBrowser, watchInBrowser, type BrowserWatch, type ProbeKind } from "../browser/index.js";
 import { raiseThreadPriority, type VideoCodecName } from "../rtc/index.js";
+import { safeText } from "../text/index.js";
 
 export interface BenchOptions {
   durationS: number;
@@ -23,8 +24,10 @@ export interface BenchOptions {
   target?: SignalingTarget;
   /** A relay's WHIP endpoint: the pusher publishes there and the probe subscribes to `target` (WHEP). */
   push?: SignalingTarget;
-  /** Headers and extra offer fields the target needs (a token, an avatar id). */
-  signaling?: Partial<Pick<SignalingOptions, "headers" | "offerFields">>;
+  /** Headers and extra offer fields the target needs (a token, an avatar id), and the other origins it may send avsync to. */
+  signaling?: Partial<Pick<SignalingOptions, "headers" | "offerFields" | "allowedOrigins">>;
+  /** A probe session whose audio or video stays silent this long (or never starts) ends as failed; default 3 s. */
+  mediaTimeoutMs?: number;
   /** Probe sessions to open (default 1), started `rampPerS` per second. */
   sessions?: number;
   rampPerS?: number;
@@ -86,7 +89,9 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
     ...defaultSignalingOptions,
     ...options.signaling,
     timeoutMs: options.signalingTimeoutMs ?? defaultSignalingOptions.timeoutMs,
+    signal: options.signal,
   };
+  const mediaTimeoutMs = options.mediaTimeoutMs ?? defaultMediaTimeoutMs;
   const external = options.target !== undefined;
   // Every session listens for the abort; many sessions are expected, not a leak.
   if (options.signal) setMaxListeners(sessionCount + 10, options.signal);
@@ -110,7 +115,8 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
       },
       sessions: { count: sessionCount, rampPerS },
       content: options.content ?? "auto",
-      signaling: { headerNames: Object.keys(signaling.headers), offerFields: signaling.offerFields, timeoutMs: signaling.timeoutMs },
+      signaling: { headerNames: Object.keys(signaling.headers), offerFields: signaling.offerFields, timeoutMs: signaling.timeoutMs, allowedOrigins: signaling.allowedOrigins },
+      mediaTimeoutMs,
     },
     expectedMarkers: 0,
     probe: null,
@@ -128,22 +134,28 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
     let sendersDone: { done: Promise<void>; drainMs: number } | undefined;
     if (options.push) {
       events.emit("phase", `publishing the test pattern to ${options.push.url} (WHIP)`);
-      pusherSide = await startEmbeddedTargetThread({
-        mode: options.mode,
-        pattern: options.pattern,
-        injections: options.injections,
-        publishUrl: options.push.url,
-        signaling: { headers: signaling.headers, timeoutMs: signaling.timeoutMs },
-      });
+      pusherSide = await startUnlessAborted(
+        startEmbeddedTargetThread({
+          mode: options.mode,
+          pattern: options.pattern,
+          injections: options.injections,
+          publishUrl: options.push.url,
+          signaling: { headers: signaling.headers, timeoutMs: signaling.timeoutMs, allowedOrigins: signaling.allowedOrigins },
+        }),
+        options.signal,
+      );
       result.config.pattern = pusherSide.pattern;
     } else if (!external) {
       events.emit("phase", "encoding the test pattern and starting the embedded target");
-      pusherSide = await startEmbeddedTargetThread({
-        mode: options.mode,
-        pattern: options.pattern,
-        injections: options.injections,
-        sessionDurationS: options.durationS,
-      });
+      pusherSide = await startUnlessAborted(
+        startEmbeddedTargetThread({
+          mode: options.mode,
+          pattern: options.pattern,
+          injections: options.injections,
+          sessionDurationS: options.durationS,
+        }),
+        options.signal,
+      );
       const url = pusherSide.url;
       result.config.target.url = url;
       result.config.pattern = pusherSide.pattern;
@@ -188,6 +200,8 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
           sendersDone,
           connectTimeoutMs: signaling.timeoutMs,
           ...(external && options.videoCodec ? { videoCodecs: [options.videoCodec] } : {}),
+          mediaTimeoutMs,
+          expectedMediaMs: options.durationS * 1000,
           signal: options.signal,
           onRecording: (live) => (slot.recording = live),
         }).then(
@@ -207,7 +221,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
     const failed = slots.filter((s) => s.error !== null);
     if (options.signal?.aborted) result.incompleteReason = "interrupted before the planned duration";
     else if (failed.length === slots.length && failed.length === 1) result.incompleteReason = failed[0]!.error;
-    else if (failed.length > 0) result.incompleteReason = `${failed.length} of ${slots.length} sessions failed; the first: ${failed[0]!.error}`;
+    else if (failed.length > 0) result.incompleteReason = `${failed.length} of ${slots.length} sessions failed; the first, #${failed[0]!.index}: ${failed[0]!.error}`;
     else if (watched?.error) result.incompleteReason = watched.error;
     result.complete = result.incompleteReason === null;
   } catch (error) {
@@ -243,6 +257,24 @@ function pushersFinished(target: EmbeddedTarget, expected: number): Promise<void
   });
 }
 
+// Starting a target takes seconds (it encodes the pattern first); Ctrl-C must not wait for that.
+// A target that comes up after the abort is closed at once.
+function startUnlessAborted(starting: Promise<EmbeddedTarget>, signal: AbortSignal | undefined): Promise<EmbeddedTarget> {
+  if (!signal) return starting;
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      reject(new Error("interrupted while the target was starting"));
+      void starting.then((target) => target.close(), () => undefined);
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    starting.then(
+      (target) => (signal.removeEventListener("abort", onAbort), resolve(target)),
+      (error: unknown) => (signal.removeEventListener("abort", onAbort), reject(error)),
+    );
+  });
+}
+
 // The pusher's pacing report of the first session (the only one for a single-session run). The
 // session is caught as soon as it starts; its report is asked for once the probes are done.
 function firstSessionPacing(target: EmbeddedTarget): () => Promise<PacingReport | null> {
@@ -266,15 +298,27 @@ async function measureSlots(result: BenchResult, slots: readonly ProbeSlot[], op
       measured.push(null);
       continue;
     }
+    // Ctrl-C asks for a quick exit: the first measured session is kept in full, the others by their counts only.
+    if (options.signal?.aborted && measured.some((m) => m !== null)) {
+      slot.error ??= "not measured: the run was interrupted";
+      measured.push(null);
+      continue;
+    }
     events.emit("phase", slots.length > 1 ? `decoding and measuring session ${slot.index + 1}/${slots.length}` : "decoding and measuring");
-    measured.push(
-      await measureRecording(recording, result.config.pattern, {
-        content: options.content ?? "auto",
-        // Only avsync's own pusher is known to send the pattern's frame rate and 20 ms audio.
-        expectations: options.target && !options.push ? "stream" : "pattern",
-        ...(options.target ? { fps: options.expectedFps } : {}),
-      }),
-    );
+    try {
+      measured.push(
+        await measureRecording(recording, result.config.pattern, {
+          content: options.content ?? "auto",
+          // Only avsync's own pusher is known to send the pattern's frame rate and 20 ms audio.
+          expectations: options.target && !options.push ? "stream" : "pattern",
+          ...(options.target ? { fps: options.expectedFps } : {}),
+        }),
+      );
+    } catch (error) {
+      // Whatever a target sent, a session ends with figures or one line saying why it has none.
+      slot.error ??= `could not measure what was received: ${describeError(error)}`;
+      measured.push(null);
+    }
   }
   const sessions = slots.map((slot, i) => {
     const recording = slot.recording;
@@ -332,8 +376,12 @@ function emitProgress(events: EventEmitter<BenchEvents>, slots: readonly ProbeSl
   return progress;
 }
 
-// A reason must never be empty: an error without a message still has a name.
+// A reason must never be empty (an error without a message still has a name), and one from a
+// target is kept short and inert wherever it is shown, result.json included.
 function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name || "unknown error";
-  return String(error) || "unknown error";
+  const text = error instanceof Error ? error.message || error.name || "unknown error" : String(error) || "unknown error";
+  return safeText(text.replace(/\s*\n+\s*/g, " "), maxReasonChars);
 }
+
+// A reason is a line, not a document: the long texts a target may send are cut to this.
+const maxReasonChars = 500;

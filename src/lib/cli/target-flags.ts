@@ -1,6 +1,6 @@
 import { Flags } from "@oclif/core";
 import type { ContentMode } from "../probe/index.js";
-import { parseHeaderFlags, parseOfferFieldFlags, parseTargetUrl, type SignalingOptions, type SignalingTarget } from "../signaling/index.js";
+import { parseHeaderFlags, parseOriginFlags, parseOfferFieldFlags, parseTargetUrl, type SignalingOptions, type SignalingTarget } from "../signaling/index.js";
 import { parseNumberFlag } from "./parse-values.js";
 
 // Flags that point `bench` at someone else's server instead of the embedded target (docs/targets.md).
@@ -16,7 +16,18 @@ export const targetFlags = {
   }),
   header: Flags.string({
     multiple: true,
-    description: "A header sent with every signaling request, as `Name: value` (repeatable), e.g. `Authorization: Bearer …`.",
+    description:
+      "A header sent with every signaling request, as `Name: value` (repeatable), e.g. `Authorization: Bearer …`. Headers go only to the target's own origin (scheme, host and port): a redirect or WHEP `Location` elsewhere is refused unless --allow-redirect names it.",
+  }),
+  "allow-redirect": Flags.string({
+    multiple: true,
+    description:
+      "Another origin (e.g. http://127.0.0.1:9000) that a 307/308 redirect of the offer or a WHEP/WHIP `Location` may lead to; avsync goes there without any --header. Repeatable.",
+  }),
+  "media-timeout": Flags.string({
+    default: "3",
+    description:
+      "Seconds a probe session's audio or video may stay silent (or not start after connecting) before the session ends as failed; a run with a failed session is incomplete (exit 2), whatever the gate says.",
   }),
   "offer-field": Flags.string({
     multiple: true,
@@ -37,8 +48,9 @@ export const targetFlags = {
 export interface TargetConfig {
   target?: SignalingTarget;
   push?: SignalingTarget;
-  signaling: Pick<SignalingOptions, "headers" | "offerFields">;
+  signaling: Pick<SignalingOptions, "headers" | "offerFields" | "allowedOrigins">;
   signalingTimeoutMs: number;
+  mediaTimeoutMs: number;
   sessions: number;
   rampPerS: number;
   content: ContentMode;
@@ -50,6 +62,8 @@ export function targetConfigFromFlags(flags: {
   push?: string;
   header?: string[];
   "offer-field"?: string[];
+  "allow-redirect"?: string[];
+  "media-timeout": string;
   sessions: number;
   ramp: string;
   "signaling-timeout": string;
@@ -68,8 +82,13 @@ export function targetConfigFromFlags(flags: {
   return {
     target,
     push,
-    signaling: { headers: parseHeaderFlags(flags.header ?? []), offerFields: parseOfferFieldFlags(flags["offer-field"] ?? []) },
+    signaling: {
+      headers: parseHeaderFlags(flags.header ?? []),
+      offerFields: parseOfferFieldFlags(flags["offer-field"] ?? []),
+      allowedOrigins: parseOriginFlags(flags["allow-redirect"] ?? [], "allow-redirect"),
+    },
     signalingTimeoutMs: parseNumberFlag(flags["signaling-timeout"], "signaling-timeout", { min: 0.1, max: 300 }) * 1000,
+    mediaTimeoutMs: parseNumberFlag(flags["media-timeout"], "media-timeout", { min: 0.5, max: 300 }) * 1000,
     sessions: flags.sessions,
     rampPerS: parseNumberFlag(ramp, "ramp", { min: 0.01, max: 1000 }),
     content: flags.content,

@@ -1,4 +1,5 @@
 export { recordProbeSession, sleepUnlessAborted, type Negotiate, type ProbeOptions } from "./probe-session.js";
+export { findDeadMedia, defaultMediaTimeoutMs } from "./media-liveness.js";
 export { measureRecording, type ProbeMeasurements, type ContentFrameCheck, type ContentMode, type MarkerSource, type MeasureOptions, type MediaReport } from "./measure-recording.js";
 export type { ProbeRecording, RecordedCodec, RecordedPacket, RecordedSenderReport, StreamRecording } from "./recording.js";
 export { assembleVideoFrames, type AssembledFrame } from "./video-frames.js";

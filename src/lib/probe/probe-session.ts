@@ -3,10 +3,14 @@ import { RtcpSrPacket, type RTCPeerConnection } from "werift";
 import { unixMsFromNtp } from "../analysis/index.js";
 import { createLoopbackPeer, enlargeReceiveBuffers, readSocketDrops, videoCodecNames, waitConnected, type VideoCodecName } from "../rtc/index.js";
 import type { SessionDescription } from "../signaling/index.js";
+import { quoteSnippet } from "../text/index.js";
+import { defaultMediaTimeoutMs, findDeadMedia } from "./media-liveness.js";
 import type { ProbeRecording, RecordedCodec, StreamRecording } from "./recording.js";
 
 /** How the probe reaches a target: send our offer, get its answer, and later hang up. */
-export type Negotiate = (offer: SessionDescription) => Promise<{ answer: SessionDescription; close: () => void; sessionId?: string | null }>;
+export type Negotiate = (
+  offer: SessionDescription,
+) => Promise<{ answer: SessionDescription; close: () => void; sessionId?: string | null; dropped?: Promise<string> }>;
 
 export interface ProbeOptions {
   negotiate: Negotiate;
@@ -24,6 +28,14 @@ export interface ProbeOptions {
   videoCodecs?: readonly VideoCodecName[];
   /** Hands out the live recording as soon as it exists, for progress reports. */
   onRecording?: (recording: ProbeRecording) => void;
+  /** A stream silent this long, or not started this long after connecting, ends the session as failed (default 3 s). */
+  mediaTimeoutMs?: number;
+  /**
+   * How long after connecting the sender is expected to send (default `durationMs`): silence after
+   * that is the stream's planned end, not its death (the embedded target's pushers stop on time and
+   * the recording waits for the last of them).
+   */
+  expectedMediaMs?: number;
 }
 
 const emptyStream = (): StreamRecording => ({ ssrc: null, codecs: [], packets: [], senderReports: [] });
@@ -79,15 +91,20 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
     const negotiated = await options.negotiate({ type: "offer", sdp: pc.localDescription!.sdp });
     hangUp = negotiated.close;
     recording.sessionId = negotiated.sessionId ?? null;
-    await pc.setRemoteDescription(negotiated.answer);
+    try {
+      await pc.setRemoteDescription(negotiated.answer);
+    } catch (error) {
+      throw new Error(`the target's answer SDP could not be applied: ${quoteSnippet((error as Error).message || String(error), 200)}`, { cause: error });
+    }
     recording.audio.codecs = answeredCodecs(negotiated.answer.sdp, "audio");
     recording.video.codecs = answeredCodecs(negotiated.answer.sdp, "video");
-    await waitConnected(pc, options.connectTimeoutMs ?? 10_000);
+    await waitConnected(pc, options.connectTimeoutMs ?? 10_000, options.signal);
     recording.connectedAtMs = performance.now();
-    await (options.sendersDone
-      ? Promise.race([sleepUnlessAborted(options.durationMs, options.signal), options.sendersDone.done.then(() => sleepUnlessAborted(options.sendersDone!.drainMs, options.signal))])
-      : sleepUnlessAborted(options.durationMs, options.signal));
+    const death = await recordUntil(pc, recording, options, negotiated.dropped);
     recording.endedAtMs = performance.now();
+    // A dead session's recording stays with the caller (onRecording) and is measured; the error says why it failed.
+    const dead = death ?? findDeadMedia(recording, judgedAt(recording, options, recording.endedAtMs), options.mediaTimeoutMs ?? defaultMediaTimeoutMs, !options.signal?.aborted);
+    if (dead) throw new Error(dead);
     return recording;
   } finally {
     recording.socketDrops = readSocketDrops(ports);
@@ -111,6 +128,52 @@ function answeredCodecs(sdp: string, kind: "audio" | "video"): RecordedCodec[] {
     ...(channels === undefined ? {} : { channels: Number(channels) }),
     ...(fmtp.has(Number(pt)) ? { fmtp: fmtp.get(Number(pt))! } : {}),
   }));
+}
+
+// Liveness is judged up to the end of the media the sender planned, never beyond it.
+function judgedAt(recording: ProbeRecording, options: ProbeOptions, nowMs: number): number {
+  return Math.min(nowMs, recording.connectedAtMs! + (options.expectedMediaMs ?? options.durationMs));
+}
+
+// Once the server dropped the signaling connection, no packet for this long means it is gone: a
+// target that only hung up its signaling keeps sending packets every 20–33 ms.
+const droppedGraceMs = 500;
+
+// Records for the planned duration, or until Ctrl-C, the media dies or the peer connection fails;
+// returns why the media died, or null.
+async function recordUntil(pc: RTCPeerConnection, recording: ProbeRecording, options: ProbeOptions, signalingDropped?: Promise<string>): Promise<string | null> {
+  const timeoutMs = options.mediaTimeoutMs ?? defaultMediaTimeoutMs;
+  const sinceConnected = (ms: number): string => `${((ms - recording.connectedAtMs!) / 1000).toFixed(1)} s after connecting`;
+  let dropped: { atMs: number; why: string } | null = null;
+  void signalingDropped?.then((why) => (dropped = { atMs: performance.now(), why }));
+  let death: string | null = null;
+  let wake!: () => void;
+  const died = new Promise<void>((resolve) => (wake = resolve));
+  const declare = (reason: string | null): void => {
+    if (reason === null || death !== null) return;
+    death = reason;
+    wake();
+  };
+  // Cheap (the last packet of two lists), so often: a death is declared at most 100 ms late.
+  const check = setInterval(() => {
+    const nowMs = performance.now();
+    declare(findDeadMedia(recording, judgedAt(recording, options, nowMs), timeoutMs));
+    const lastMs = Math.max(recording.audio.packets.at(-1)?.arrivalMs ?? -Infinity, recording.video.packets.at(-1)?.arrivalMs ?? -Infinity);
+    if (dropped && nowMs - dropped.atMs >= droppedGraceMs && lastMs < dropped.atMs) declare(`${dropped.why} ${sinceConnected(dropped.atMs)}, and no media came after it`);
+  }, 100);
+  const states = pc.connectionStateChange.subscribe((state) => {
+    if (state === "failed" || state === "closed") declare(`peer connection ${state} ${sinceConnected(performance.now())}`);
+  });
+  const planned = options.sendersDone
+    ? Promise.race([sleepUnlessAborted(options.durationMs, options.signal), options.sendersDone.done.then(() => sleepUnlessAborted(options.sendersDone!.drainMs, options.signal))])
+    : sleepUnlessAborted(options.durationMs, options.signal);
+  try {
+    await Promise.race([planned, died]);
+  } finally {
+    clearInterval(check);
+    states.unSubscribe();
+  }
+  return death;
 }
 
 /** Waits `ms`, or less when `signal` aborts first (Ctrl-C ends a recording early, keeping it). */

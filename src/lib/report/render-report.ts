@@ -58,10 +58,15 @@ export async function renderRunReports(
   return { files, gate, exitCode: exitCodeOf({ complete: result.complete, interrupted: options.interrupted ?? false }, gate) };
 }
 
-/** Ends a run: writes result.json, then every report, even for a failed or interrupted run. */
+/**
+ * Ends a run: writes result.json (synchronously, before anything else), then every report, even for
+ * a failed or interrupted run. An interrupted run skips the PNGs, which take most of a second to
+ * draw: the user asked to stop, report.html has the same charts, and `avsync report` draws them later.
+ */
 export async function finishRunFolder(folder: string, result: RunResult, gateSpec: GateSpec | null, interrupted: boolean): Promise<FinishedRun> {
   const resultFile = writeResultJson(folder, result);
-  const finished = await renderRunReports(folder, result, gateSpec, { interrupted });
+  const outputs = interrupted ? reportOutputs.filter((output) => output !== pngOutput) : reportOutputs;
+  const finished = await renderRunReports(folder, result, gateSpec, { interrupted, outputs });
   return { ...finished, files: [resultFile, ...finished.files] };
 }
 

@@ -61,24 +61,24 @@ export function videoCodecNameOf(mimeType: string): VideoCodecName | null {
   const name = mimeType.toLowerCase().replace(/^video\//, "");
   return (videoCodecNames as readonly string[]).includes(name) ? (name as VideoCodecName) : null;
 }
-/** Resolves once the peer's DTLS-secured connection is up; media written before that is dropped. */
-export function waitConnected(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
+/** Resolves once the peer's DTLS-secured connection is up; media written before that is dropped. Aborting `signal` (Ctrl-C) rejects at once. */
+export function waitConnected(pc: RTCPeerConnection, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   if (pc.connectionState === "connected") return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const settle = (error?: Error): void => {
+      clearTimeout(timer);
       sub.unSubscribe();
-      reject(new Error(`peer connection not connected after ${timeoutMs} ms (state ${pc.connectionState})`));
-    }, timeoutMs);
+      signal?.removeEventListener("abort", onAbort);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onAbort = (): void => settle(new Error("interrupted while the peer connection was coming up"));
+    const timer = setTimeout(() => settle(new Error(`peer connection not connected after ${timeoutMs} ms (state ${pc.connectionState})`)), timeoutMs);
     const sub = pc.connectionStateChange.subscribe((state) => {
-      if (state === "connected") {
-        clearTimeout(timer);
-        sub.unSubscribe();
-        resolve();
-      } else if (state === "failed" || state === "closed") {
-        clearTimeout(timer);
-        sub.unSubscribe();
-        reject(new Error(`peer connection ${state} before it connected`));
-      }
+      if (state === "connected") settle();
+      else if (state === "failed" || state === "closed") settle(new Error(`peer connection ${state} before it connected`));
     });
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

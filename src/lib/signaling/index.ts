@@ -6,7 +6,7 @@ export {
   defaultSignalingOptions,
   parseHeaderFlags,
   parseOfferFieldFlags,
-  parseAllowedOriginFlags,
+  parseOriginFlags,
   type NegotiatedSession,
   type SignalingOptions,
 } from "./signaling-options.js";

@@ -30,8 +30,8 @@ export interface NegotiatedSession {
 
 export const defaultSignalingOptions: SignalingOptions = { timeoutMs: 10_000, headers: {}, offerFields: {}, allowedOrigins: [] };
 
-/** Parses repeated `--allow-redirect` origins (`http://host:port`), quoting one back that is not a bare http(s) origin. */
-export function parseAllowedOriginFlags(values: readonly string[]): string[] {
+/** Parses repeated origin flags (`http://host:port`), quoting one back that is not a bare http(s) origin. */
+export function parseOriginFlags(values: readonly string[], flagName: string): string[] {
   return values.map((value) => {
     let url: URL | undefined;
     try {
@@ -40,7 +40,7 @@ export function parseAllowedOriginFlags(values: readonly string[]): string[] {
       url = undefined;
     }
     if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.pathname !== "/" || url.search || url.hash || url.username || url.password) {
-      throw new Error(`Expected \`--allow-redirect\` to be an origin such as http://127.0.0.1:9000 (scheme, host and port only), got \`${value}\`.`);
+      throw new Error(`Expected \`--${flagName}\` to be an origin such as http://127.0.0.1:9000 (scheme, host and port only), got \`${value}\`.`);
     }
     return url.origin;
   });

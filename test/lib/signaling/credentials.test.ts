@@ -4,7 +4,7 @@
 import { strict as assert } from "node:assert";
 import type { IncomingMessage } from "node:http";
 import { after, before, describe, test } from "node:test";
-import { defaultSignalingOptions, negotiateOverHttpOffer, negotiateOverWhxp, parseAllowedOriginFlags, type SignalingOptions } from "../../../src/lib/signaling/index.js";
+import { defaultSignalingOptions, negotiateOverHttpOffer, negotiateOverWhxp, parseOriginFlags, type SignalingOptions } from "../../../src/lib/signaling/index.js";
 import { startHttpServer, type TestServer } from "../../helpers/hostile-targets.js";
 
 const offer = { type: "offer" as const, sdp: "v=0\r\noffer" };
@@ -110,7 +110,7 @@ describe("POST /offer redirected", () => {
 });
 
 test("--allow-redirect takes bare http(s) origins and quotes anything else back", () => {
-  assert.deepEqual(parseAllowedOriginFlags(["http://127.0.0.1:9000", "https://relay.example/"]), ["http://127.0.0.1:9000", "https://relay.example"]);
-  assert.throws(() => parseAllowedOriginFlags(["127.0.0.1:9000"]), /Expected `--allow-redirect` to be an origin such as http:\/\/127\.0\.0\.1:9000 .* got `127\.0\.0\.1:9000`/);
-  assert.throws(() => parseAllowedOriginFlags(["http://h/path"]), /got `http:\/\/h\/path`/);
+  assert.deepEqual(parseOriginFlags(["http://127.0.0.1:9000", "https://relay.example/"], "allow-redirect"), ["http://127.0.0.1:9000", "https://relay.example"]);
+  assert.throws(() => parseOriginFlags(["127.0.0.1:9000"], "allow-redirect"), /Expected `--allow-redirect` to be an origin such as http:\/\/127\.0\.0\.1:9000 .* got `127\.0\.0\.1:9000`/);
+  assert.throws(() => parseOriginFlags(["http://h/path"], "allow-redirect"), /got `http:\/\/h\/path`/);
 });

@@ -1,0 +1,47 @@
+// Liveness is part of the verdict: a session whose media stops while its signaling stays open
+// (a target that hangs or stalls rather than dies) fails once --media-timeout has passed, and with
+// several sessions the result says which one died.
+import { strict as assert } from "node:assert";
+import { performance } from "node:perf_hooks";
+import { test } from "node:test";
+import { runBench } from "../../../src/lib/bench/index.js";
+import { noInjections } from "../../../src/lib/pusher/index.js";
+import { startEmbeddedTargetThread } from "../../../src/lib/target/index.js";
+
+test("media that stops with the signaling still open: the session fails after --media-timeout, the run is incomplete", { timeout: 90_000 }, async (t) => {
+  const target = await startEmbeddedTargetThread({ mode: "paced", pattern: {}, injections: noInjections });
+  try {
+    let stoppedAt = 0;
+    let sessions = 0;
+    // The second viewer's pusher stops 2 s after it started: its socket stays open, its media ends.
+    target.on("session", (session) => {
+      if (++sessions !== 2) return;
+      setTimeout(() => {
+        stoppedAt = performance.now();
+        session.stop();
+      }, 2000);
+    });
+    const result = await runBench({
+      durationS: 8,
+      mode: "paced",
+      pattern: {},
+      injections: noInjections,
+      flags: {},
+      target: { kind: "ws-json", url: target.url },
+      sessions: 2,
+      rampPerS: 2,
+      mediaTimeoutMs: 1000,
+    });
+    const failed = result.sessions!.find((s) => s.error !== null)!;
+    t.diagnostic(`${result.incompleteReason}`);
+    assert.equal(result.complete, false);
+    assert.match(result.incompleteReason!, /^1 of 2 sessions failed; the first, #1: media stopped \d+\.\d s after connecting: no RTP for 1\.0 s$/);
+    assert.equal(failed.index, 1);
+    assert.equal(result.sessions![0]!.error, null, "the living session is not blamed");
+    assert.ok(failed.received.videoPackets > 30, "what arrived before the stop is kept");
+    assert.ok(stoppedAt > 0);
+    assert.equal(result.config.mediaTimeoutMs, 1000);
+  } finally {
+    await target.close();
+  }
+});
