@@ -153,6 +153,8 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
           pattern: options.pattern,
           injections: options.injections,
           sessionDurationS: options.durationS,
+          // Every probe session and the browser's.
+          maxSessions: sessionCount + 1,
         }),
         options.signal,
       );

@@ -1,12 +1,15 @@
-import { createServer, type Server } from "node:http";
+import { createServer, STATUS_CODES, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { EventEmitter } from "node:events";
 import { MediaStreamTrack, type RTCPeerConnection } from "werift";
 import { WebSocketServer, type WebSocket } from "ws";
 import { encodeTestPattern, type PatternOptions } from "../media/index.js";
 import { PusherSession, type Injections, type PusherMode, type PacingReport } from "../pusher/index.js";
 import { createLoopbackPeer, enlargeReceiveBuffers, senderOutput, waitConnected } from "../rtc/index.js";
-import { parseSignalingMessage } from "../signaling/index.js";
+import { maxSignalingBytes, parseSignalingMessage } from "../signaling/index.js";
+import { quoteSnippet } from "../text/index.js";
+import { refuseRequest, refuseUpgrade, type ConnectionPolicy } from "./connection-guard.js";
 import { serveViewerPage } from "./viewer-route.js";
 
 export interface EmbeddedTargetOptions {
@@ -20,7 +23,19 @@ export interface EmbeddedTargetOptions {
   /** Each session pushes this long and then stops; undefined pushes until the viewer leaves. */
   sessionDurationS?: number;
   connectTimeoutMs?: number;
+  /** Origins besides the target's own page whose scripts may open its WebSocket (`serve --allow-origin`). */
+  allowedOrigins?: string[];
+  /** WebSocket clients at once, waiting for their offer or streaming; more are turned away with 503. Default 20. */
+  maxSessions?: number;
+  /** A connection must send its HTTP request, and a WebSocket client its offer, within this long. Default 10 s. */
+  handshakeTimeoutMs?: number;
 }
+
+// Enough for the sessions `bench` opens on a 2-core machine (docs/targets.md); `serve --max-sessions` changes it.
+const defaultMaxSessions = 20;
+const defaultHandshakeTimeoutMs = 10_000;
+// A WebSocket whose peer stopped answering pings (gone without closing) is dropped after one more interval.
+const heartbeatMs = 15_000;
 
 /** One viewer of the embedded target: its pusher's pacing is the target-side half of a bench run. */
 export interface TargetSession {
@@ -51,21 +66,52 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions): Promi
   // encoder that drops a frame encodes the next one against the last it sent, and so does this.
   const allKeyframes = options.mode === "seed" || options.injections.dropVideoFrames.size > 0;
   const pattern = await encodeTestPattern({ ...options.pattern, allKeyframes });
+  const handshakeTimeoutMs = options.handshakeTimeoutMs ?? defaultHandshakeTimeoutMs;
+  let policy: ConnectionPolicy = { port: 0, allowedOrigins: options.allowedOrigins ?? [], maxSessions: options.maxSessions ?? defaultMaxSessions };
+  const viewerPage = serveViewerPage({
+    wsPath: path,
+    pattern: pattern.options,
+    pusher: options.mode,
+    injections: {
+      contentOffsetMs: pattern.options.contentOffsetMs,
+      scheduleOffsetMs: options.injections.scheduleOffsetMs,
+      timestampOffsetMs: options.injections.timestampOffsetMs,
+    },
+  });
   const http: Server = createServer(
-    serveViewerPage({
-      wsPath: path,
-      pattern: pattern.options,
-      pusher: options.mode,
-      injections: {
-        contentOffsetMs: pattern.options.contentOffsetMs,
-        scheduleOffsetMs: options.injections.scheduleOffsetMs,
-        timestampOffsetMs: options.injections.timestampOffsetMs,
-      },
-    }),
+    // Slow or silent connections are cut: the request within the handshake timeout, checked each second.
+    { headersTimeout: handshakeTimeoutMs, requestTimeout: handshakeTimeoutMs, connectionsCheckingInterval: 1000 },
+    (req, res) => {
+      const refusal = refuseRequest(req, policy);
+      if (refusal) return void res.writeHead(refusal.status, { "content-type": "text/plain", connection: "close" }).end(`${refusal.message}\n`);
+      viewerPage(req, res);
+    },
   );
-  const wss = new WebSocketServer({ server: http, path });
-  // ws re-emits the HTTP server's errors; the listen error is reported below, once.
-  wss.on("error", () => undefined);
+  // A connection that sends nothing at all is closed once it has been idle this long (an upgraded WebSocket leaves this timer).
+  http.setTimeout(handshakeTimeoutMs);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxSignalingBytes });
+  http.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refusal = refuseUpgrade(req, { ...policy, path, sessions: wss.clients.size });
+    if (refusal) {
+      const body = `${refusal.message}\n`;
+      const reason = STATUS_CODES[refusal.status];
+      socket.end(`HTTP/1.1 ${refusal.status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (client) => wss.emit("connection", client, req));
+  });
+  // Whether each client answered the last ping.
+  const answered = new WeakMap<WebSocket, boolean>();
+  const heartbeat = setInterval(() => {
+    for (const client of wss.clients) {
+      if (answered.get(client) === false) client.terminate();
+      else {
+        answered.set(client, false);
+        client.ping();
+      }
+    }
+  }, heartbeatMs);
+  heartbeat.unref();
   const peers = new Set<RTCPeerConnection>();
   const sessions: TargetSession[] = [];
   const events = new EventEmitter<{ session: [TargetSession]; sessionError: [Error] }>();
@@ -74,7 +120,11 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions): Promi
   wss.on("connection", (socket: WebSocket) => {
     let pc: RTCPeerConnection | undefined;
     let pusher: PusherSession | undefined;
+    answered.set(socket, true);
+    socket.on("pong", () => answered.set(socket, true));
+    const noOffer = setTimeout(() => socket.close(1008, `no offer within ${handshakeTimeoutMs / 1000} s`), handshakeTimeoutMs);
     const end = (): void => {
+      clearTimeout(noOffer);
       pusher?.stop();
       if (pc) {
         peers.delete(pc);
@@ -84,6 +134,7 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions): Promi
     socket.on("close", end);
     socket.on("error", end);
     socket.once("message", async (data) => {
+      clearTimeout(noOffer);
       try {
         const offer = parseSignalingMessage(data.toString(), "offer");
         pc = createLoopbackPeer({ videoCodecs: [pattern.options.videoCodec] });
@@ -116,7 +167,8 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions): Promi
         events.emit("session", session);
       } catch (error) {
         events.emit("sessionError", error as Error);
-        socket.close(1011, (error as Error).message.slice(0, 120));
+        // A close reason carries at most 123 bytes.
+        socket.close(1011, quoteSnippet((error as Error).message, 60));
         end();
       }
     });
@@ -130,12 +182,14 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions): Promi
     http.listen(options.port ?? 0, host, resolve);
   });
   const { port } = http.address() as AddressInfo;
+  policy = { ...policy, port };
 
   return Object.assign(events, {
     url: `ws://${host}:${port}${path}`,
     pattern: pattern.options,
     sessions,
     async close(): Promise<void> {
+      clearInterval(heartbeat);
       for (const session of sessions) session.stop();
       for (const client of wss.clients) client.terminate();
       await Promise.all([...peers].map((peer) => peer.close()));
