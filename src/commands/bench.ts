@@ -8,7 +8,7 @@ import { gateFlags, gateOptionsFromFlags } from "../lib/cli/gate-flags.js";
 import { pusherConfigFromFlags } from "../lib/cli/pusher-config.js";
 import { pusherFlags } from "../lib/cli/shared-flags.js";
 import { targetConfigFromFlags, targetFlags } from "../lib/cli/target-flags.js";
-import { parseProbeKinds, renderBrowserSummary } from "../lib/browser/index.js";
+import { parseProbeKinds, removeStaleChromiumProfiles, renderBrowserSummary } from "../lib/browser/index.js";
 import { createRunFolder, finishRunFolder, gateFailureMessage, prepareGate, renderBenchSummary, renderGateSummary } from "../lib/report/index.js";
 
 const defaultDurationS = 10;
@@ -41,6 +41,7 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
     "<%= config.bin %> <%= command.id %> --video-size 1920x1080 --video-codec h264 --video-bitrate 4M",
     "<%= config.bin %> <%= command.id %> --gate itu-detect --threshold 'continuity.video.discontinuities == 0'",
     "<%= config.bin %> <%= command.id %> --baseline reports/main/result.json --max-regression 10%",
+    "<%= config.bin %> <%= command.id %> --cleanup",
   ];
   static enableJsonFlag = true;
   static flags = {
@@ -57,10 +58,20 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
     }),
     out: Flags.string({ description: "Folder to write the run's result.json and reports into; default reports/bench-<time>/." }),
     debug: Flags.boolean({ default: false, description: "Print stack traces of errors." }),
+    cleanup: Flags.boolean({
+      default: false,
+      description:
+        "Remove what killed runs left behind — headless Chromium profiles (and any of their processes) whose avsync is gone — then exit. Every browser run also does this first.",
+    }),
   };
 
-  async run(): Promise<BenchResult> {
+  async run(): Promise<BenchResult | { removed: string[] }> {
     const { flags } = await this.parse(Bench);
+    if (flags.cleanup) {
+      const removed = removeStaleChromiumProfiles();
+      if (!this.jsonEnabled()) this.logToStderr(removed.length ? `removed: ${removed.join(", ")}` : "nothing to remove");
+      return { removed };
+    }
     let config;
     let durationS;
     let gateSpec;

@@ -1,9 +1,8 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createInterface } from "node:readline";
 import type { Browser, BrowserContext } from "playwright-core";
+import { findProcessesMentioning, profileDirName, removeStaleChromiumProfiles, startChromiumReaper } from "./chromium-reaper.js";
 import { chromiumSyncLogArgs, parseChromiumSyncLine, type ChromiumSyncLine } from "./chromium-sync-log.js";
 
 /** Where Debian (and most Linux distributions) install Chromium; avsync never downloads a browser. */
@@ -68,8 +67,9 @@ export function findChromium(executablePath = process.env.AVSYNC_CHROMIUM ?? def
  * CDP with playwright-core. avsync starts the process itself (rather than Playwright's launch) for
  * two reasons: its stderr carries libwebrtc's A/V sync log, which getStats() does not expose, and
  * the whole group can be stopped by pid whatever happens to the CDP connection. Ctrl-C in the
- * terminal reaches avsync only; avsync closes the browser, and an exit hook kills the group if
- * avsync dies first.
+ * terminal reaches avsync only; avsync closes the browser, an exit hook kills the group if avsync
+ * exits first, and a reaper process does it (and removes the profile) even after a `kill -9`.
+ * Profiles that a killed run left behind before its reaper could act are removed on the way.
  */
 export async function launchChromium(opts: { executablePath?: string } = {}): Promise<ChromiumSession> {
   const found = findChromium(opts.executablePath);
@@ -80,11 +80,14 @@ export async function launchChromium(opts: { executablePath?: string } = {}): Pr
   } catch (error) {
     throw new Error("Cannot run the browser probe: the `playwright-core` package is not installed.", { cause: error });
   }
-  const profileDir = mkdtempSync(join(tmpdir(), "avsync-chromium-"));
+  removeStaleChromiumProfiles();
+  const profileDir = mkdtempSync(profileDirName());
+  const reaper = startChromiumReaper(profileDir);
   const child = spawn(found.path, [...chromiumArgs, ...chromiumSyncLogArgs, `--user-data-dir=${profileDir}`, "--remote-debugging-port=0", "about:blank"], {
     stdio: ["ignore", "ignore", "pipe"],
     detached: true,
   });
+  if (child.pid !== undefined) reaper.watch(child.pid);
   const exited = new Promise<void>((resolve) => {
     child.once("exit", () => resolve());
     child.once("error", () => resolve());
@@ -136,6 +139,7 @@ export async function launchChromium(opts: { executablePath?: string } = {}): Pr
       }
       rmSync(profileDir, { recursive: true, force: true });
       process.off("exit", onExit);
+      reaper.release();
     })();
     return closed;
   };
@@ -166,23 +170,3 @@ export async function launchChromium(opts: { executablePath?: string } = {}): Pr
 const maxSyncLines = 50_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
-
-/** Pids of live processes whose command line contains `text` (Linux /proc), for leak checks and clean-up. */
-export function findProcessesMentioning(text: string): number[] {
-  let entries: string[];
-  try {
-    entries = readdirSync("/proc");
-  } catch {
-    return [];
-  }
-  const pids: number[] = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(text)) pids.push(Number(entry));
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return pids;
-}
