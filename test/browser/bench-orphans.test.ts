@@ -1,3 +1,4 @@
+// test: system, group browser
 // A regression: `kill -9` of a `bench --probe node,browser` left a dozen Chromium processes running,
 // DevTools port open, and the profile folder behind. A reaper process now outlives avsync and
 // removes both.

@@ -1,3 +1,4 @@
+// test: system
 // Seeded fuzz, bounded in count and time: malformed signaling answers (HTTP status lines, headers,
 // bodies, redirects, JSON, SDP, WebSocket frames and closes) from real servers on 127.0.0.1, and
 // malformed RTP/RTCP recordings into the probe's measurement. Every input must end in a result or

@@ -1,3 +1,4 @@
+// test: system
 // Liveness is part of the verdict: a session whose media stops while its signaling stays open
 // (a target that hangs or stalls rather than dies) fails once --media-timeout has passed, and with
 // several sessions the result says which one died.

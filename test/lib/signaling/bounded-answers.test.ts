@@ -1,3 +1,4 @@
+// test: system
 // A regression: a 1 GiB answer body took avsync to 2.2 GB of memory, a 5 MB refusal message became
 // a 5 MB error line, and a 64 MB WebSocket answer was accepted. Everything read from a target is
 // now bounded, and what is quoted of it is a short, inert prefix.

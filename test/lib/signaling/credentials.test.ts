@@ -1,3 +1,4 @@
+// test: system
 // A regression: a WHEP server whose `Location` named another host got avsync's DELETE there with
 // `Authorization` and every --header, and an HTTP /offer answering 307 to another host got the
 // offer re-posted there with the custom headers. Headers now go to the target's own origin only.

@@ -1,3 +1,4 @@
+// test: system
 // A regression: Ctrl-C while waiting for a silent target's answer was ignored until the signaling
 // timeout (58 s with --signaling-timeout 60). Every flavour now ends the wait when aborted.
 import { strict as assert } from "node:assert";

@@ -1,3 +1,4 @@
+// test: system
 // A regression: `serve` accepted any Origin and Host (a page on any site could drive it through the
 // user's browser), held idle sockets forever (300 of them), and took 100 MiB messages. Each limit
 // is checked here against a real embedded target on 127.0.0.1.
