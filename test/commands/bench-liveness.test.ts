@@ -40,9 +40,9 @@ test("a target killed mid-run: exit 2 within 5 s of its death, complete: false, 
     let stderr = "";
     bench.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => bench.once("exit", (code) => resolve(code)));
-    await waitForLine(bench, /connecting to ws:/);
-    // As in the report: the target dies 4 s into the run, with media flowing.
-    await new Promise((resolve) => setTimeout(resolve, 4000));
+    await waitForLine(bench, /receiving media/);
+    // As in the report: the target dies a few seconds into the run, with media flowing.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
     const diedAt = performance.now();
     serve.kill("SIGKILL");
     const code = await exited;

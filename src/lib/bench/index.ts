@@ -1,4 +1,4 @@
-export { runBench, type BenchOptions, type BenchEvents, type BenchProgress } from "./run-bench.js";
+export { runBench, measureOrExplain, type BenchOptions, type BenchEvents, type BenchProgress } from "./run-bench.js";
 export type { BenchResult } from "./bench-result.js";
 export { benchResultSchemaVersion } from "./bench-result.js";
 export { aggregateSessions, summarizeSession, type BenchAggregate, type BenchSession } from "./bench-sessions.js";

@@ -1,7 +1,7 @@
 import { EventEmitter, setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
 import { defaultPatternOptions, type PatternOptions } from "../media/index.js";
-import { defaultMediaTimeoutMs, measureRecording, recordProbeSession, sleepUnlessAborted, watchLoopStalls, type ContentMode, type LoopStalls, type ProbeMeasurements, type ProbeRecording } from "../probe/index.js";
+import { defaultMediaTimeoutMs, measureRecording, recordProbeSession, sleepUnlessAborted, watchLoopStalls, type ContentMode, type LoopStalls, type MeasureOptions, type ProbeMeasurements, type ProbeRecording } from "../probe/index.js";
 import { countExpectedMarkers, type Injections, type PacingReport, type PusherMode } from "../pusher/index.js";
 import { collectRunMetadata } from "../report/index.js";
 import { defaultSignalingOptions, negotiatorFor, type SignalingOptions, type SignalingTarget } from "../signaling/index.js";
@@ -128,6 +128,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
   const slots: ProbeSlot[] = [];
   let progressTimer: NodeJS.Timeout | undefined;
   let loopStalls: LoopStalls | undefined;
+  let browserError: string | null = null;
   try {
     let negotiate = options.target ? negotiatorFor(options.target, signaling) : undefined;
     let tailMs = 0;
@@ -220,12 +221,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
       result.browser = watched.measurements;
     }
     result.pacing = firstPacing ? await firstPacing() : null;
-    const failed = slots.filter((s) => s.error !== null);
-    if (options.signal?.aborted) result.incompleteReason = "interrupted before the planned duration";
-    else if (failed.length === slots.length && failed.length === 1) result.incompleteReason = failed[0]!.error;
-    else if (failed.length > 0) result.incompleteReason = `${failed.length} of ${slots.length} sessions failed; the first, #${failed[0]!.index}: ${failed[0]!.error}`;
-    else if (watched?.error) result.incompleteReason = watched.error;
-    result.complete = result.incompleteReason === null;
+    browserError = watched?.error ?? null;
   } catch (error) {
     result.incompleteReason = describeError(error);
   } finally {
@@ -235,6 +231,9 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
   }
   await measureSlots(result, slots, options, events);
   if (loopStalls && result.probe) result.received.loopStalls = loopStalls;
+  // Judged after measuring: a session the probe could not measure fails the run like one that died.
+  result.incompleteReason ??= whyIncomplete(slots, options.signal?.aborted ?? false, browserError);
+  result.complete = result.incompleteReason === null;
   if (result.browser) {
     // What the stream's timestamps say the offset is: the node probe's reading, or what was injected.
     const sender = result.probe
@@ -307,20 +306,14 @@ async function measureSlots(result: BenchResult, slots: readonly ProbeSlot[], op
       continue;
     }
     events.emit("phase", slots.length > 1 ? `decoding and measuring session ${slot.index + 1}/${slots.length}` : "decoding and measuring");
-    try {
-      measured.push(
-        await measureRecording(recording, result.config.pattern, {
-          content: options.content ?? "auto",
-          // Only avsync's own pusher is known to send the pattern's frame rate and 20 ms audio.
-          expectations: options.target && !options.push ? "stream" : "pattern",
-          ...(options.target ? { fps: options.expectedFps } : {}),
-        }),
-      );
-    } catch (error) {
-      // Whatever a target sent, a session ends with figures or one line saying why it has none.
-      slot.error ??= `could not measure what was received: ${describeError(error)}`;
-      measured.push(null);
-    }
+    const outcome = await measureOrExplain(recording, result.config.pattern, {
+      content: options.content ?? "auto",
+      // Only avsync's own pusher is known to send the pattern's frame rate and 20 ms audio.
+      expectations: options.target && !options.push ? "stream" : "pattern",
+      ...(options.target ? { fps: options.expectedFps } : {}),
+    });
+    if (outcome.error !== null) slot.error ??= outcome.error;
+    measured.push(outcome.measurements);
   }
   const sessions = slots.map((slot, i) => {
     const recording = slot.recording;
@@ -376,6 +369,31 @@ function emitProgress(events: EventEmitter<BenchEvents>, slots: readonly ProbeSl
   };
   events.emit("progress", progress);
   return progress;
+}
+
+// Why a run that got through its sessions is incomplete, or null: interrupted, a session failed (which, and why), or the browser failed.
+function whyIncomplete(slots: readonly ProbeSlot[], aborted: boolean, browserError: string | null): string | null {
+  const failed = slots.filter((s) => s.error !== null);
+  if (aborted) return "interrupted before the planned duration";
+  if (failed.length === slots.length && failed.length === 1) return failed[0]!.error;
+  if (failed.length > 0) return `${failed.length} of ${slots.length} sessions failed; the first, #${failed[0]!.index}: ${failed[0]!.error}`;
+  return browserError;
+}
+
+/**
+ * Measures one session's recording; whatever a target sent, the session ends with figures or one
+ * line saying why it has none (never an exception out of the run).
+ */
+export async function measureOrExplain(
+  recording: ProbeRecording,
+  pattern: PatternOptions,
+  measureOptions: MeasureOptions,
+): Promise<{ measurements: ProbeMeasurements; error: null } | { measurements: null; error: string }> {
+  try {
+    return { measurements: await measureRecording(recording, pattern, measureOptions), error: null };
+  } catch (error) {
+    return { measurements: null, error: `could not measure what was received: ${describeError(error)}` };
+  }
 }
 
 // A reason must never be empty (an error without a message still has a name), and one from a
