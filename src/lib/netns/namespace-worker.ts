@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
 
-/** A Node worker process running inside a namespace, spoken to over Node's IPC channel. */
-export interface NamespaceWorker {
+/** A Node worker process running inside a namespace, spoken to over Node's IPC channel in `Request`s. */
+export interface NamespaceWorker<Request = unknown> {
   pid: number;
   child: ChildProcess;
-  send(message: unknown): void;
+  send(message: Request): void;
   stop(): Promise<void>;
 }
 
@@ -21,11 +21,11 @@ function nodeArgs(entryUrl: string): string[] {
 }
 
 /** Starts a worker entry in `namespace` (or on the host when undefined) and waits until it reports ready. */
-export async function spawnWorkerInNamespace(
+export async function spawnWorkerInNamespace<Request = unknown, Reply = unknown>(
   namespace: string | undefined,
   entryUrl: string,
-  onMessage: (message: unknown) => void,
-): Promise<NamespaceWorker> {
+  onMessage: (message: Reply) => void,
+): Promise<NamespaceWorker<Request>> {
   const args = [...nodeArgs(entryUrl)];
   const child = namespace
     ? spawn("ip", ["netns", "exec", namespace, process.execPath, ...args], { stdio: ["ignore", "inherit", "inherit", "ipc"] })
@@ -35,7 +35,7 @@ export async function spawnWorkerInNamespace(
     const onEarlyExit = (code: number | null) => reject(new Error(`Storm worker exited before it was ready (exit ${code}) in ${namespace ?? "the host namespace"}.`));
     child.once("exit", onEarlyExit);
     child.once("error", reject);
-    child.on("message", (message: unknown) => {
+    child.on("message", (message: Reply) => {
       if ((message as { type?: string }).type === "ready") {
         child.off("exit", onEarlyExit);
         resolve();

@@ -1,16 +1,10 @@
-import { runStormClient, type StormClientConfig } from "./storm-client.js";
-import { runHttpStormClient, type HttpStormClientConfig } from "./http-storm-client.js";
-import { startStormServer, type StormServer, type StormServerConfig } from "./storm-server.js";
+import { runStormClient } from "./storm-client.js";
+import { runHttpStormClient } from "./http-storm-client.js";
+import { startStormServer, type StormServer } from "./storm-server.js";
+import type { StormWorkerReply, StormWorkerRequest } from "./storm-worker-messages.js";
 
 // A worker process, started inside a namespace by the runner; it speaks only through the IPC channel.
-type WorkerRequest =
-  | { type: "serve"; config: StormServerConfig }
-  | { type: "server-stats" }
-  | { type: "storm"; config: StormClientConfig }
-  | { type: "http-storm"; config: HttpStormClientConfig }
-  | { type: "stop" };
-
-const send = (message: object): void => {
+const send = (message: StormWorkerReply): void => {
   if (process.connected) process.send!(message);
 };
 let server: StormServer | undefined;
@@ -20,7 +14,7 @@ let stopStorm: (() => void) | undefined;
 process.on("disconnect", () => process.exit(0));
 process.on("SIGINT", () => {});
 
-process.on("message", (request: WorkerRequest) => {
+process.on("message", (request: StormWorkerRequest) => {
   switch (request.type) {
     case "serve":
       startStormServer(request.config).then(

@@ -4,11 +4,12 @@ import { collectRunMetadata } from "../report/index.js";
 import { diffTcpCounters, readTcpCounters } from "../tcp/index.js";
 import { summariseLatenciesUs, summariseLatencyPercentilesUs } from "./latency-summary.js";
 import { meanRatePerS, splitLoadShape } from "./load-shape.js";
-import type { StormBatch } from "./storm-batch.js";
 import type { StormClientConfig, StormClientDone } from "./storm-client.js";
 import { startStormSampler, type SampledNamespace, type StormSampler } from "./storm-sampler.js";
+import type { StormServerStats } from "./storm-server.js";
 import { addStormBatch, createStormTally, type StormTally } from "./storm-tally.js";
 import { prepareStormTopology, type StormTopology } from "./storm-topology.js";
+import type { StormWorkerReply, StormWorkerRequest } from "./storm-worker-messages.js";
 import type { TwStormOptions } from "./tw-storm-options.js";
 import type { TwStormResult } from "./tw-storm-result.js";
 
@@ -33,15 +34,17 @@ export type TwStormEvents = {
 
 const workerEntry = new URL(`./storm-worker-entry${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url).href;
 
-function waitForMessage<T>(worker: NamespaceWorker, type: string, timeoutMs: number): Promise<T> {
+type StormWorker = NamespaceWorker<StormWorkerRequest>;
+
+function waitForReply<K extends StormWorkerReply["type"]>(worker: StormWorker, type: K, timeoutMs: number): Promise<Extract<StormWorkerReply, { type: K }>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`Storm worker sent no \`${type}\` within ${timeoutMs} ms.`)), timeoutMs);
-    const onMessage = (message: { type?: string; message?: string }): void => {
+    const onMessage = (message: StormWorkerReply): void => {
       if (message.type === type || message.type === "failed") {
         clearTimeout(timer);
         worker.child.off("message", onMessage);
         if (message.type === "failed") reject(new Error(message.message));
-        else resolve(message as T);
+        else resolve(message as Extract<StormWorkerReply, { type: K }>);
       }
     };
     worker.child.on("message", onMessage);
@@ -65,8 +68,8 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 interface StormRun {
   topology?: StormTopology;
-  server?: NamespaceWorker;
-  clients: NamespaceWorker[];
+  server?: StormWorker;
+  clients: StormWorker[];
   sampler?: StormSampler;
 }
 
@@ -95,20 +98,19 @@ export async function runTwStorm(options: TwStormOptions, events?: EventEmitter<
 
     let targetUrl = options.target;
     let targetPort = options.target ? Number(new URL(options.target).port || 80) : options.port;
-    const onClientMessage = (message: unknown): void => {
-      const typed = message as StormBatch | StormClientDone;
-      if (typed.type === "batch") addStormBatch(tally, typed);
-      if (typed.type === "done") doneMessages.push(typed);
+    const onClientMessage = (message: StormWorkerReply): void => {
+      if (message.type === "batch") addStormBatch(tally, message);
+      if (message.type === "done") doneMessages.push(message);
     };
     if (!options.target) {
-      run.server = await spawnWorkerInNamespace(topology.serverNamespace, workerEntry, () => {});
+      run.server = await spawnWorkerInNamespace<StormWorkerRequest, StormWorkerReply>(topology.serverNamespace, workerEntry, () => {});
       const port = topology.kind === "loopback" && options.port === 8080 ? 0 : options.port;
       run.server.send({ type: "serve", config: { host: topology.serverAddress, port, protocol: options.protocol, closeMode: options.closeMode, messages: options.messages, delayMs: options.serverDelayMs } });
-      targetPort = (await waitForMessage<{ port: number }>(run.server, "listening", 10_000)).port;
+      targetPort = (await waitForReply(run.server, "listening", 10_000)).port;
       targetUrl = `${options.protocol}://${topology.serverAddress}:${targetPort}/`;
     }
     for (let worker = 0; worker < options.workers; worker += 1) {
-      run.clients.push(await spawnWorkerInNamespace(topology.clientNamespace, workerEntry, onClientMessage));
+      run.clients.push(await spawnWorkerInNamespace<StormWorkerRequest, StormWorkerReply>(topology.clientNamespace, workerEntry, onClientMessage));
     }
 
     const sides: SampledNamespace[] =
@@ -283,8 +285,8 @@ export async function runTwStorm(options: TwStormOptions, events?: EventEmitter<
   }
 }
 
-async function waitForServerStats(server: NamespaceWorker): Promise<{ connections: number; requests: number; closeCodes: Record<string, number> } | undefined> {
+async function waitForServerStats(server: StormWorker): Promise<StormServerStats | undefined> {
   server.send({ type: "server-stats" });
-  const reply = await waitForMessage<{ stats?: { connections: number; requests: number; closeCodes: Record<string, number> } }>(server, "server-stats", 5000).catch(() => undefined);
+  const reply = await waitForReply(server, "server-stats", 5000).catch(() => undefined);
   return reply?.stats;
 }
