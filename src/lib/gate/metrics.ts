@@ -192,7 +192,7 @@ function twStormMetrics(result: TwStormResult): MetricDefinition<TwStormResult>[
     { name: "cycles.succeeded", kind: "counter", unit: "cycles", description: "Cycles that connected and closed cleanly.", read: (r) => counter(r.cycles.succeeded) },
     { name: "cycles.failed", kind: "counter", unit: "cycles", description: "Cycles that failed (any errno).", read: (r) => counter(r.cycles.failed) },
     { name: "cycles.failRate", kind: "rate", unit: "ratio", description: "Failed cycles out of those started.", read: (r) => rate(r.cycles.failed, r.cycles.started) },
-    { name: "cycles.ratePerS", kind: "gauge", unit: "cycles/s", description: "Achieved cycle rate over the storm.", read: (r) => ({ value: r.cycles.achievedRatePerS }) },
+    { name: "cycles.ratePerS", kind: "gauge", unit: "cycles/s", description: "Cycles started ÷ the storm's duration (its start to the end of its last cycle, failures included).", read: (r) => ({ value: r.cycles.achievedRatePerS }) },
     { name: "errors", kind: "counter", unit: "errors", description: "Connection errors of every errno.", read: (r) => counter(total(r.errorsByErrno)) },
     ...errnos.map(
       (errno): MetricDefinition<TwStormResult> => ({

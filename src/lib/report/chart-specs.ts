@@ -296,13 +296,13 @@ function twStormCharts(result: TwStormResult): ChartSpec[] {
     {
       id: "time-wait",
       title: "TIME_WAIT by holder over time",
-      caption: `TIME_WAIT sockets held by each side (sockstat, 10 Hz). Dashed: the predicted steady state at ${meanRatePerS.toFixed(0)} cycles/s (rate × 60 s) and the client's port range, whose ÷ 60 s is the sustainable rate without reuse (${sustainableRatePerS.toFixed(0)}/s).`,
+      caption: `TIME_WAIT sockets held by each side (sockstat, 10 Hz). Dashed: the predicted steady state at ${meanRatePerS.toFixed(0)} cycles/s (rate × 60 s, capped by the client ports the storm uses and tcp_max_tw_buckets) and the client's port range, whose ÷ 60 s is the sustainable rate without reuse (${sustainableRatePerS.toFixed(0)}/s).`,
       config: {
         type: "line",
         data: {
           datasets: [
             ...holders.map(([holder, series]) => line(`${holder} TIME_WAIT`, decimate(toPoints(series, 0)), holderColors[holder] ?? colors.transport, { borderWidth: 2 })),
-            level(`predicted steady state ${steadyStateTw.toFixed(0)} (rate × 60 s)`, steadyStateTw, fromX, toX, colors.bad),
+            level(`predicted steady state ${steadyStateTw.toFixed(0)}`, steadyStateTw, fromX, toX, colors.bad),
             level(`port range ${portRange} (sustainable ${sustainableRatePerS.toFixed(0)} cycles/s)`, portRange, fromX, toX, colors.transport),
           ],
         },

@@ -167,7 +167,7 @@ function twStormCards(result: TwStormResult): Card[] {
     {
       label: "Prediction",
       value: `${int(predictions.steadyStateTw)} TW at steady state`,
-      detail: `rate ${predictions.meanRatePerS.toFixed(0)}/s × 60 s; port range ${int(predictions.portRange)} sustains ${predictions.sustainableRatePerS.toFixed(0)} cycles/s without reuse`,
+      detail: `rate ${predictions.meanRatePerS.toFixed(0)}/s × 60 s, capped by the ports used; port range ${int(predictions.portRange)} sustains ${predictions.sustainableRatePerS.toFixed(0)} cycles/s without reuse`,
       status: predictions.meanRatePerS > predictions.sustainableRatePerS ? "warn" : "info",
     },
     {

@@ -61,8 +61,30 @@ export function runHttpStormClient(config: HttpStormClientConfig, emit: (message
   const batches = createStormBatcher(config.worker, config.startAtEpochMs, emit);
   let started = 0;
   let responses = 0;
-  let lastCloseEpochMs = 0;
   let stopped = false;
+  // Connections not yet closed: the worker reports done only once each has left its record.
+  const open = new Set<Socket>();
+  let onAllClosed: (() => void) | undefined;
+  // Each connection's source port (taken by connect(2) on the next tick) and its close go into the client's
+  // record, as the ws storm's cycles do.
+  const watchConnection = (conn: Socket): void => {
+    open.add(conn);
+    let port: { localPort: number; epochMs: number } | undefined;
+    let connected = false;
+    setImmediate(() => {
+      if (conn.localPort !== undefined) port = { localPort: conn.localPort, epochMs: Date.now() };
+    });
+    conn.once("connect", () => (connected = true));
+    conn.once("close", () => {
+      open.delete(conn);
+      const endEpochMs = Date.now();
+      const batch = batches.at(endEpochMs);
+      if (port) batch.ports.push([port.localPort, port.epochMs, endEpochMs]);
+      if (connected) batch.lastCloseEpochMs = endEpochMs;
+      batch.lastEndEpochMs = endEpochMs;
+      if (open.size === 0) onAllClosed?.();
+    });
+  };
   let instance: { stop(): void } | undefined;
   const serverCloses = httpServerCloses(config.closeMode);
   const answered = new WeakSet<Socket>();
@@ -84,7 +106,10 @@ export function runHttpStormClient(config: HttpStormClientConfig, emit: (message
           const openConnection = client._connect.bind(client);
           client._connect = () => {
             if (client.responseMax && client.reqsMade >= client.responseMax) client.destroy();
-            else openConnection();
+            else {
+              openConnection();
+              if (client.conn) watchConnection(client.conn);
+            }
           };
           // Latencies as the ws storm has them, for requests on a fresh connection only: autocannon writes the
           // request as it opens the socket, so request → `connect` is the TCP connect and request → response
@@ -104,8 +129,9 @@ export function runHttpStormClient(config: HttpStormClientConfig, emit: (message
           });
           client.on("headers", ({ statusCode }) => {
             responses += 1;
-            lastCloseEpochMs = Date.now();
-            const batch = batches.at(lastCloseEpochMs);
+            const answeredEpochMs = Date.now();
+            const batch = batches.at(answeredEpochMs);
+            batch.lastEndEpochMs = answeredEpochMs;
             if (client.conn) answered.add(client.conn);
             if (freshSinceNs !== undefined) batch.handshakeUs.push(Math.round(Number(process.hrtime.bigint() - freshSinceNs) / 1000));
             freshSinceNs = undefined;
@@ -117,16 +143,26 @@ export function runHttpStormClient(config: HttpStormClientConfig, emit: (message
           });
           client.on("connError", (error) => {
             const errno = error.code ?? "EOTHER";
-            const batch = batches.at();
+            const failedEpochMs = Date.now();
+            const batch = batches.at(failedEpochMs);
             batch.failed += 1;
-            batch.firstFailureEpochMs ??= Date.now();
+            batch.firstFailureEpochMs ??= failedEpochMs;
+            batch.lastEndEpochMs = failedEpochMs;
             batch.errors[errno] = (batch.errors[errno] ?? 0) + 1;
           });
         },
       },
       () => {
-        batches.close();
-        emit({ type: "done", worker: config.worker, started, lastCloseEpochMs, stopped });
+        const finish = (): void => {
+          clearTimeout(giveUp);
+          onAllClosed = undefined;
+          batches.close();
+          emit({ type: "done", worker: config.worker, started, stopped });
+        };
+        // A held close (server closes) ends when the server's FIN arrives, or at the cycle timeout.
+        const giveUp = setTimeout(finish, config.timeoutMs + 1000);
+        if (open.size === 0) finish();
+        else onAllClosed = finish;
       },
     );
   };

@@ -1,3 +1,4 @@
+import type { PortUse } from "./time-wait-accounting.js";
 import type { CycleOutcome } from "./ws-cycle.js";
 
 /** What a worker measured in one ≈100 ms slice of one second of the storm; the runner adds slices from all workers. */
@@ -13,12 +14,18 @@ export interface StormBatch {
   closeCodes: Record<string, number>;
   connectUs: number[];
   handshakeUs: number[];
+  /** Each cycle's source port, when connect() took it and when the cycle ended: the client's own record of its 4-tuples. */
+  ports: PortUse[];
   firstFailureEpochMs?: number;
+  /** When the slice's last cycle ended, whatever its outcome. */
+  lastEndEpochMs?: number;
+  /** When the slice's last connected cycle ended: the newest TIME_WAIT is about that old. */
+  lastCloseEpochMs?: number;
 }
 
 /** Starts an empty slice. */
 export function createStormBatch(worker: number, second: number): StormBatch {
-  return { type: "batch", worker, second, started: 0, succeeded: 0, failed: 0, errors: {}, closeCodes: {}, connectUs: [], handshakeUs: [] };
+  return { type: "batch", worker, second, started: 0, succeeded: 0, failed: 0, errors: {}, closeCodes: {}, connectUs: [], handshakeUs: [], ports: [] };
 }
 
 /**
@@ -69,13 +76,18 @@ export function atStormStart(stormStartEpochMs: number, start: () => void): void
   setTimeout(check, Math.max(0, stormStartEpochMs - Date.now()));
 }
 
-/** Adds one cycle's outcome to a slice. */
+/** Adds one cycle's outcome, ended at `epochMs`, to a slice. */
 export function recordCycleOutcome(batch: StormBatch, outcome: CycleOutcome, epochMs: number): void {
   if (outcome.ok) batch.succeeded += 1;
   else {
     batch.failed += 1;
     batch.firstFailureEpochMs ??= epochMs;
   }
+  batch.lastEndEpochMs = Math.max(batch.lastEndEpochMs ?? epochMs, epochMs);
+  if (outcome.localPort !== undefined) batch.ports.push([outcome.localPort, outcome.portEpochMs ?? epochMs, epochMs]);
+  // Only a cycle that connected leaves a TIME_WAIT behind: a failed connect() closes nothing,
+  // and counting it would date the newest TIME_WAIT too late (and its lifetime too short).
+  if (outcome.connectUs !== undefined) batch.lastCloseEpochMs = Math.max(batch.lastCloseEpochMs ?? epochMs, epochMs);
   if (outcome.errno) batch.errors[outcome.errno] = (batch.errors[outcome.errno] ?? 0) + 1;
   if (outcome.closeCode !== undefined && outcome.handshakeUs !== undefined) {
     batch.closeCodes[outcome.closeCode] = (batch.closeCodes[outcome.closeCode] ?? 0) + 1;

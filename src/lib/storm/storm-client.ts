@@ -17,12 +17,11 @@ export interface StormClientConfig {
   startAtEpochMs: number;
 }
 
-/** How a worker tells the runner it finished (stopped by its bounds or by a stop request). */
+/** How a worker tells the runner it finished (stopped by its bounds or by a stop request); its batches say what happened. */
 export interface StormClientDone {
   type: "done";
   worker: number;
   started: number;
-  lastCloseEpochMs: number;
   stopped: boolean;
 }
 
@@ -34,12 +33,10 @@ export function runStormClient(config: StormClientConfig, emit: (message: StormB
   let inFlight = 0;
   let stopped = false;
   let finished = false;
-  let lastCloseEpochMs = 0;
   let startMs = 0;
   let pumpTimer: NodeJS.Timeout | undefined;
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
-
 
   const schedulingOver = (): boolean => stopped || started >= config.cycles || (performance.now() - startMs) / 1000 >= config.durationS;
 
@@ -48,7 +45,7 @@ export function runStormClient(config: StormClientConfig, emit: (message: StormB
     finished = true;
     clearTimeout(pumpTimer);
     batches.close();
-    emit({ type: "done", worker: config.worker, started, lastCloseEpochMs, stopped });
+    emit({ type: "done", worker: config.worker, started, stopped });
     resolveDone();
   };
 
@@ -62,9 +59,6 @@ export function runStormClient(config: StormClientConfig, emit: (message: StormB
       void runWsCycle(config).then((outcome) => {
         inFlight -= 1;
         const endedEpochMs = Date.now();
-        // Only a cycle that connected leaves a TIME_WAIT behind: a failed connect() closes nothing,
-        // and counting it would date the newest TIME_WAIT too late (and its lifetime too short).
-        if (outcome.connectUs !== undefined) lastCloseEpochMs = endedEpochMs;
         recordCycleOutcome(batches.at(endedEpochMs), outcome, endedEpochMs);
         pump();
       });

@@ -1,4 +1,5 @@
 import type { StormBatch } from "./storm-batch.js";
+import type { PortUse } from "./time-wait-accounting.js";
 
 /** One second of the storm, all workers added. */
 export interface StormSecond {
@@ -17,14 +18,20 @@ export interface StormTally {
   failed: number;
   errors: Record<string, number>;
   closeCodes: Record<string, number>;
+  /** Every cycle's [source port, taken, ended] (epoch ms) that connect() gave a port, all workers, in arrival order. */
+  ports: PortUse[];
   firstFailureEpochMs?: number;
+  lastEndEpochMs?: number;
+  lastCloseEpochMs?: number;
   seconds: Map<number, StormSecond>;
 }
 
 /** Starts an empty tally. */
 export function createStormTally(): StormTally {
-  return { started: 0, succeeded: 0, failed: 0, errors: {}, closeCodes: {}, seconds: new Map() };
+  return { started: 0, succeeded: 0, failed: 0, errors: {}, closeCodes: {}, ports: [], seconds: new Map() };
 }
+
+const latest = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined ? b : b === undefined ? a : Math.max(a, b));
 
 function addCounts(into: Record<string, number>, from: Record<string, number>): void {
   for (const [key, value] of Object.entries(from)) into[key] = (into[key] ?? 0) + value;
@@ -35,7 +42,10 @@ export function addStormBatch(tally: StormTally, batch: StormBatch): void {
   if (batch.firstFailureEpochMs !== undefined && (tally.firstFailureEpochMs === undefined || batch.firstFailureEpochMs < tally.firstFailureEpochMs)) {
     tally.firstFailureEpochMs = batch.firstFailureEpochMs;
   }
+  tally.lastEndEpochMs = latest(tally.lastEndEpochMs, batch.lastEndEpochMs);
+  tally.lastCloseEpochMs = latest(tally.lastCloseEpochMs, batch.lastCloseEpochMs);
   tally.started += batch.started;
+  for (const use of batch.ports) tally.ports.push(use);
   tally.succeeded += batch.succeeded;
   tally.failed += batch.failed;
   addCounts(tally.errors, batch.errors);

@@ -1,5 +1,7 @@
 import type { RunMetadata } from "../report/index.js";
 import type { LatencyPercentilesUs } from "./latency-summary.js";
+import type { TimeWaitAccounting } from "./time-wait-accounting.js";
+import type { TwStormPredictions } from "./tw-storm-predictions.js";
 
 /** The result of one storm, as result.json holds it: every raw series needed to redraw the charts. */
 export interface TwStormResult {
@@ -15,9 +17,12 @@ export interface TwStormResult {
     started: number;
     succeeded: number;
     failed: number;
+    /** Cycles started ÷ stormDurationS. */
     achievedRatePerS: number;
+    /** From the storm's start to the end of its last cycle, success or failure. */
     stormDurationS: number;
     firstFailureS: number | null;
+    /** The end of the last cycle that connected: the newest TIME_WAIT is this old. */
     lastCloseS: number | null;
   };
   timeWait: {
@@ -26,6 +31,8 @@ export interface TwStormResult {
     atStormEnd: { client: number; server: number; source: "sockstat" | "ss" };
     drainS: number | null;
     drainedToBaseline: boolean;
+    /** Where every cycle's TIME_WAIT went; the parts add up to the cycles started. */
+    accounting: TimeWaitAccounting;
   };
   errorsByErrno: Record<string, number>;
   closeCodes: { client: Record<string, number>; server: Record<string, number> };
@@ -40,9 +47,15 @@ export interface TwStormResult {
     connectLatency: Array<[tMs: number, count: number, p50Us: number, p95Us: number, maxUs: number, portOccupancy: number]>;
     handshakeLatency: Array<[tMs: number, count: number, p50Us: number, p95Us: number, maxUs: number]>;
   };
-  counters: { before: Record<string, Record<string, number>>; after: Record<string, Record<string, number>>; delta: Record<string, Record<string, number>> };
+  // By namespace role; `atStormEnd` is read with timeWait.atStormEnd, `after` after the drain.
+  counters: {
+    before: Record<string, Record<string, number>>;
+    atStormEnd: Record<string, Record<string, number>>;
+    after: Record<string, Record<string, number>>;
+    delta: Record<string, Record<string, number>>;
+  };
   // Over the whole storm (the series hold per-second summaries), so matrix cells compare like with like.
   latencyUs: { connect: LatencyPercentilesUs; handshake: LatencyPercentilesUs };
-  predictions: { meanRatePerS: number; steadyStateTw: number; expectedPeakTw: number; portRange: number; sustainableRatePerS: number };
+  predictions: TwStormPredictions;
   warnings: string[];
 }

@@ -1,15 +1,15 @@
 import type { EventEmitter } from "node:events";
 import { readNamespaceSysctls, removeLeftoverNamespaces, spawnWorkerInNamespace, type NamespaceWorker } from "../netns/index.js";
 import { collectRunMetadata } from "../report/index.js";
-import { diffTcpCounters, readTcpCounters } from "../tcp/index.js";
-import { summariseLatenciesUs, summariseLatencyPercentilesUs } from "./latency-summary.js";
-import { meanRatePerS, splitLoadShape } from "./load-shape.js";
+import { readTcpCounters } from "../tcp/index.js";
+import { splitLoadShape } from "./load-shape.js";
 import type { StormClientConfig, StormClientDone } from "./storm-client.js";
 import { startStormSampler, type SampledNamespace, type StormSampler } from "./storm-sampler.js";
 import type { StormServerStats } from "./storm-server.js";
 import { addStormBatch, createStormTally, type StormTally } from "./storm-tally.js";
 import { prepareStormTopology, type StormTopology } from "./storm-topology.js";
 import type { StormWorkerReply, StormWorkerRequest } from "./storm-worker-messages.js";
+import { assembleTwStormResult } from "./tw-storm-assembly.js";
 import type { TwStormOptions } from "./tw-storm-options.js";
 import type { TwStormResult } from "./tw-storm-result.js";
 
@@ -51,11 +51,6 @@ function waitForReply<K extends StormWorkerReply["type"]>(worker: StormWorker, t
   });
 }
 
-function portRangeSize(range: string | undefined): number {
-  const [low, high] = (range ?? "32768 60999").split(/\s+/).map(Number) as [number, number];
-  return high - low + 1;
-}
-
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
@@ -73,12 +68,12 @@ interface StormRun {
   sampler?: StormSampler;
 }
 
-/** Runs one bounded storm end to end (topology, target, workers, sampling, drain) and returns its result; cleans up always. */
 // Sockets of the storm that have not finished closing: anything but TIME_WAIT and the listener.
 function stillClosing(states: Record<string, number>): number {
   return Object.entries(states).reduce((sum, [state, count]) => (state === "TIME_WAIT" || state === "CLOSE" ? sum : sum + count), 0);
 }
 
+/** Runs one bounded storm end to end (topology, target, workers, sampling, drain) and returns its result; cleans up always. */
 export async function runTwStorm(options: TwStormOptions, events?: EventEmitter<TwStormEvents>): Promise<TwStormResult> {
   const meta = collectRunMetadata("tw-storm", options.flags ?? {});
   const startedPerf = performance.now();
@@ -86,8 +81,6 @@ export async function runTwStorm(options: TwStormOptions, events?: EventEmitter<
   const tally: StormTally = createStormTally();
   const warnings: string[] = [];
   const doneMessages: StormClientDone[] = [];
-  let stormStartEpochMs = Date.now();
-  let complete = false;
   events?.emit("phase", "setup");
   await removeLeftoverNamespaces({ onlyOrphans: true });
   try {
@@ -120,17 +113,18 @@ export async function runTwStorm(options: TwStormOptions, events?: EventEmitter<
             { role: "server", pid: run.server!.pid, namespace: topology.serverNamespace },
           ]
         : [{ role: "host", pid: undefined, namespace: undefined }];
+    const readCounters = (): Record<string, Record<string, number>> => Object.fromEntries(sides.map((side) => [side.role, readTcpCounters(side.pid)]));
     const sysctls = {
       client: await readNamespaceSysctls(topology.clientNamespace),
       server: await readNamespaceSysctls(topology.serverNamespace),
     };
-    const countersBefore = Object.fromEntries(sides.map((side) => [side.role, readTcpCounters(side.pid)]));
+    const countersBefore = readCounters();
     run.sampler = startStormSampler(sides, targetPort);
     const sampler = run.sampler;
     const baseline = Object.fromEntries(sides.map((side) => [side.role, sampler.latestTimeWait(side.role)]));
 
     events?.emit("phase", "storm");
-    stormStartEpochMs = Date.now() + 300;
+    const stormStartEpochMs = Date.now() + 300;
     const perWorkerCycles = (worker: number): number =>
       Math.floor(options.cycles / options.workers) + (worker < options.cycles % options.workers ? 1 : 0);
     run.clients.forEach((client, worker) => {
@@ -158,11 +152,10 @@ export async function runTwStorm(options: TwStormOptions, events?: EventEmitter<
     const stormDeadlineMs = (options.durationS + options.timeoutMs / 1000 * 3 + 10) * 1000;
     while (doneMessages.length < run.clients.length && Date.now() - stormStartEpochMs < stormDeadlineMs) await sleep(50);
     if (doneMessages.length < run.clients.length) warnings.push("Some storm workers did not report their end in time; their last cycles are missing.");
-    const lastCloseEpochMs = Math.max(0, ...doneMessages.map((done) => done.lastCloseEpochMs));
     // TIME_WAIT at storm end is read once the storm's last closes have finished (no socket of the
     // target port open or closing on either side, or 2 s at most), from a sockstat read made then:
     // the 10 Hz tick's last reading could predate the last ~100 ms of closes (one CI run read 1,913
-    // of 2,000 server TIME_WAIT at 1,000 cycles/s).
+    // of 2,000 server TIME_WAIT at 1,000 cycles/s). The counters are read with it, for the accounting.
     await sleep(120);
     const settleUntilMs = Date.now() + 2000;
     for (;;) {
@@ -172,15 +165,19 @@ export async function runTwStorm(options: TwStormOptions, events?: EventEmitter<
       await sleep(100);
     }
     sampler.readSockstatNow();
-    const atStormEnd = Object.fromEntries(sides.map((side) => [side.role, sampler.latestTimeWait(side.role)]));
-    const lastSs = sampler.samples.ss.at(-1)?.[1];
+    const stormEnd = {
+      epochMs: Date.now(),
+      timeWait: Object.fromEntries(sides.map((side) => [side.role, sampler.latestTimeWait(side.role)])),
+      census: sampler.samples.ss.at(-1)?.[1],
+      counters: readCounters(),
+    };
 
     events?.emit("phase", "drain");
     let drainedEpochMs: number | undefined;
     const drainUntilMs = Date.now() + options.drainMaxS * 1000;
     while (options.drainMaxS > 0 && !options.signal?.aborted && Date.now() < drainUntilMs) {
       const drained = sides.every((side) => sampler.latestTimeWait(side.role) <= baseline[side.role]!);
-      if (drained && lastCloseEpochMs > 0) {
+      if (drained && tally.lastCloseEpochMs !== undefined) {
         drainedEpochMs = sampler.samples.sockstat[sides[0]!.role]!.at(-1)![0];
         break;
       }
@@ -189,94 +186,26 @@ export async function runTwStorm(options: TwStormOptions, events?: EventEmitter<
     clearInterval(progressTimer);
     options.signal?.removeEventListener("abort", onAbort);
     await sampler.stop();
-    const countersAfter = Object.fromEntries(sides.map((side) => [side.role, readTcpCounters(side.pid)]));
-    const serverReport = run.server ? await waitForServerStats(run.server) : undefined;
-    complete = !options.signal?.aborted && doneMessages.every((done) => !done.stopped) && doneMessages.length === run.clients.length;
+    const countersAfter = readCounters();
+    const server = run.server ? await waitForServerStats(run.server) : undefined;
 
-    const relative = (epochMs: number): number => epochMs - stormStartEpochMs;
-    const seconds = [...tally.seconds.keys()].sort((a, b) => a - b);
-    const portRange = portRangeSize(sysctls.client["net.ipv4.ip_local_port_range"]);
-    const clientRole = topology.kind === "netns" ? "client" : "host";
-    const occupancyAt = (tMs: number): number => {
-      const series = sampler.samples.sockstat[clientRole]!;
-      const sample = series.find((entry) => relative(entry[0]) >= tMs + 1000) ?? series.at(-1)!;
-      return Math.min(1, (sample[1] + sample[2]) / portRange);
-    };
-    const meanRate = meanRatePerS(options.shape, Math.min(options.durationS, options.cycles / Math.max(meanRatePerS(options.shape, options.durationS), 1e-9)));
-    const stormDurationS = lastCloseEpochMs > 0 ? (lastCloseEpochMs - stormStartEpochMs) / 1000 : 0;
-    const peak = Object.fromEntries(Object.entries(sampler.samples.sockstat).map(([role, series]) => [role, Math.max(0, ...series.map((entry) => entry[1]))]));
-    const mean = (values: number[]): number => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
-
-    return {
-      schema: "avsync/tw-storm-result",
-      schemaVersion: 1,
-      complete,
-      meta: { ...meta, durationS: (performance.now() - startedPerf) / 1000, sampler: { tool: sampler.samples.tool ?? null, sockstatMeanMs: mean(sampler.samples.sockstatCostMs), ssMeanMs: mean(sampler.samples.ssCostMs) } },
-      config: {
-        protocol: options.protocol,
-        closeMode: options.closeMode,
-        shape: options.shape,
-        cycles: options.cycles,
-        durationS: options.durationS,
-        concurrency: options.concurrency,
-        messages: options.messages,
-        serverDelayMs: options.serverDelayMs,
-        workers: options.workers,
-        target: targetUrl!,
-        topology: options.topology,
-        sysctls: options.sysctls,
-        drainMaxS: options.drainMaxS,
-        timeoutMs: options.timeoutMs,
-      },
-      topology: { kind: topology.kind, clientNamespace: topology.clientNamespace ?? null, serverNamespace: topology.serverNamespace ?? null, target: targetUrl! },
+    return assembleTwStormResult({
+      meta: { ...meta, durationS: (performance.now() - startedPerf) / 1000 },
+      options,
+      target: targetUrl!,
+      topology: { kind: topology.kind, clientNamespace: topology.clientNamespace ?? null, serverNamespace: topology.serverNamespace ?? null },
       sysctls,
-      cycles: {
-        planned: options.cycles,
-        started: tally.started,
-        succeeded: tally.succeeded,
-        failed: tally.failed,
-        achievedRatePerS: stormDurationS > 0 ? tally.started / stormDurationS : 0,
-        stormDurationS,
-        firstFailureS: tally.firstFailureEpochMs === undefined ? null : relative(tally.firstFailureEpochMs) / 1000,
-        lastCloseS: lastCloseEpochMs > 0 ? relative(lastCloseEpochMs) / 1000 : null,
-      },
-      timeWait: {
-        baseline,
-        peak,
-        atStormEnd:
-          topology.kind === "netns"
-            ? { client: atStormEnd.client! - baseline.client!, server: atStormEnd.server! - baseline.server!, source: "sockstat" }
-            : { client: lastSs?.client.TIME_WAIT ?? 0, server: lastSs?.server.TIME_WAIT ?? 0, source: "ss" },
-        drainS: drainedEpochMs !== undefined ? (drainedEpochMs - lastCloseEpochMs) / 1000 : null,
-        drainedToBaseline: drainedEpochMs !== undefined,
-      },
-      errorsByErrno: tally.errors,
-      closeCodes: { client: tally.closeCodes, server: serverReport?.closeCodes ?? {} },
-      server: serverReport ? { connections: serverReport.connections, requests: serverReport.requests } : null,
-      series: {
-        sockstat: Object.fromEntries(Object.entries(sampler.samples.sockstat).map(([role, series]) => [role, series.map(([epochMs, tw, inuse, orphan]) => [relative(epochMs), tw, inuse, orphan] as [number, number, number, number])])),
-        ss: sampler.samples.ss.map(([epochMs, census]) => [relative(epochMs), census]),
-        twTimers: sampler.samples.twTimers.map(([epochMs, timers]) => [relative(epochMs), timers]),
-        cyclesPerS: seconds.map((second) => {
-          const bucket = tally.seconds.get(second)!;
-          return [second * 1000, bucket.started, bucket.succeeded, bucket.failed];
-        }),
-        errorsByErrno: seconds.filter((second) => tally.seconds.get(second)!.failed > 0).map((second) => [second * 1000, tally.seconds.get(second)!.errors]),
-        connectLatency: seconds.map((second) => [second * 1000, ...summariseLatenciesUs(tally.seconds.get(second)!.connectUs), occupancyAt(second * 1000)]),
-        handshakeLatency: seconds.map((second) => [second * 1000, ...summariseLatenciesUs(tally.seconds.get(second)!.handshakeUs)]),
-      },
-      counters: {
-        before: countersBefore,
-        after: countersAfter,
-        delta: Object.fromEntries(Object.keys(countersAfter).map((role) => [role, diffTcpCounters(countersBefore[role]!, countersAfter[role]!)])),
-      },
-      latencyUs: {
-        connect: summariseLatencyPercentilesUs(seconds.flatMap((second) => tally.seconds.get(second)!.connectUs)),
-        handshake: summariseLatencyPercentilesUs(seconds.flatMap((second) => tally.seconds.get(second)!.handshakeUs)),
-      },
-      predictions: { meanRatePerS: meanRate, steadyStateTw: Math.round(meanRate * 60), expectedPeakTw: Math.round(Math.min(options.cycles, meanRate * 60)), portRange, sustainableRatePerS: portRange / 60 },
+      stormStartEpochMs,
+      tally,
+      samples: sampler.samples,
+      baseline,
+      stormEnd,
+      counters: { before: countersBefore, after: countersAfter },
+      drainedEpochMs,
+      server,
+      complete: !options.signal?.aborted && doneMessages.every((done) => !done.stopped) && doneMessages.length === run.clients.length,
       warnings,
-    };
+    });
   } finally {
     events?.emit("phase", "teardown");
     await run.sampler?.stop();

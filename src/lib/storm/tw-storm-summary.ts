@@ -17,18 +17,45 @@ export function formatTwStormProgress(progress: TwStormProgress): string {
   return `${progress.phase} ${progress.elapsedS.toFixed(0)} s  ${progress.ratePerS} cycles/s  ok ${progress.succeeded}  failed ${progress.failed}  TIME_WAIT ${progress.timeWait}  errors: ${formatCounts(progress.errors)}`;
 }
 
+function formatAccounting(accounting: TwStormResult["timeWait"]["accounting"]): string {
+  const { held } = accounting;
+  const parts: Array<[number, string]> = [
+    [accounting.noPort, "got no port"],
+    [accounting.refused, "refused"],
+    [accounting.takenOver, "taken over by a reused port"],
+    [accounting.recycled, "recycled by tcp_tw_reuse"],
+    [accounting.expired, "expired"],
+    [accounting.reset, "ended by an RST"],
+    [accounting.overflow, "over tcp_max_tw_buckets"],
+  ];
+  const named = parts.filter(([count]) => count !== 0).map(([count, what]) => ` + ${count} ${what}`).join("");
+  return `TIME_WAIT accounting: ${accounting.cycles} cycles = ${held.client + held.server} held (client ${held.client}, server ${held.server})${named}; unexplained ${accounting.unexplained}`;
+}
+
+function formatPrediction(predictions: TwStormResult["predictions"]): string {
+  const holder = predictions.timeWaitHolder === "race" ? "either side holds TIME_WAIT" : `${predictions.timeWaitHolder} holds TIME_WAIT`;
+  const failures =
+    predictions.expectedPortFailures === null
+      ? "port failures not predicted"
+      : predictions.expectedPortFailures === 0
+        ? "no connect() runs out of ports"
+        : `${predictions.expectedPortFailures} EADDRNOTAVAIL from ${predictions.expectedFirstPortFailureS!.toFixed(2)} s`;
+  return `prediction (${holder}, ${predictions.clientReusesTimeWait ? "tcp_tw_reuse on" : "no reuse"}, ${predictions.portRange} ports): peak ${predictions.expectedPeakTw} TIME_WAIT, ${predictions.steadyStateTw} at steady state; ${failures}; ${predictions.sustainableRatePerS.toFixed(0)} cycles/s let every TIME_WAIT live its 60 s`;
+}
+
 /** The short human summary of a storm, printed to stderr after the run. */
 export function formatTwStormSummary(result: TwStormResult, folder: string): string {
-  const { cycles, timeWait, predictions } = result;
+  const { cycles, timeWait } = result;
   const lines = [
     `tw-storm ${result.complete ? "complete" : "INCOMPLETE (interrupted)"} — ${result.topology.kind} → ${result.topology.target}`,
-    `cycles: ${cycles.succeeded} ok, ${cycles.failed} failed of ${cycles.started} started (${cycles.achievedRatePerS.toFixed(0)}/s over ${cycles.stormDurationS.toFixed(1)} s)`,
+    `cycles: ${cycles.succeeded} ok, ${cycles.failed} failed of ${cycles.started} started (${cycles.achievedRatePerS.toFixed(0)}/s over ${cycles.stormDurationS.toFixed(2)} s)`,
     `errors: ${formatCounts(result.errorsByErrno)}${cycles.firstFailureS === null ? "" : `; first failure at ${cycles.firstFailureS.toFixed(2)} s`}`,
     ...(result.latencyUs.connect.count + result.latencyUs.handshake.count > 0
       ? [`latency: ${formatLatency("connect", result.latencyUs.connect)}; ${formatLatency(result.config.protocol === "http" ? "response" : "handshake", result.latencyUs.handshake)}`]
       : []),
     `TIME_WAIT at storm end: client ${timeWait.atStormEnd.client}, server ${timeWait.atStormEnd.server}; drain ${timeWait.drainS === null ? "not measured" : `${timeWait.drainS.toFixed(1)} s after the last close`}`,
-    `prediction: ${predictions.steadyStateTw} TIME_WAIT at steady state (rate × 60 s); ${predictions.sustainableRatePerS.toFixed(0)} cycles/s sustainable with ${predictions.portRange} ports and no reuse`,
+    formatAccounting(timeWait.accounting),
+    formatPrediction(result.predictions),
     ...result.warnings.map((warning) => `WARNING: ${warning}`),
     `result: ${folder}/result.json`,
   ];
