@@ -65,21 +65,16 @@ export function runHttpStormClient(config: HttpStormClientConfig, emit: (message
   // Connections not yet closed: the worker reports done only once each has left its record.
   const open = new Set<Socket>();
   let onAllClosed: (() => void) | undefined;
-  // Each connection's source port (taken by connect(2) on the next tick) and its close go into the client's
-  // record, as the ws storm's cycles do.
+  // Each connection's source port and its close go into the client's record, as the ws storm's cycles do.
   const watchConnection = (conn: Socket): void => {
     open.add(conn);
-    let port: { localPort: number; epochMs: number } | undefined;
-    let connected = false;
-    setImmediate(() => {
-      if (conn.localPort !== undefined) port = { localPort: conn.localPort, epochMs: Date.now() };
-    });
-    conn.once("connect", () => (connected = true));
+    let connected: { localPort: number | undefined; epochMs: number } | undefined;
+    conn.once("connect", () => (connected = { localPort: conn.localPort, epochMs: Date.now() }));
     conn.once("close", () => {
       open.delete(conn);
       const endEpochMs = Date.now();
       const batch = batches.at(endEpochMs);
-      if (port) batch.ports.push([port.localPort, port.epochMs, endEpochMs]);
+      if (connected?.localPort !== undefined) batch.ports.push([connected.localPort, connected.epochMs, endEpochMs]);
       if (connected) batch.lastCloseEpochMs = endEpochMs;
       batch.lastEndEpochMs = endEpochMs;
       if (open.size === 0) onAllClosed?.();

@@ -14,7 +14,7 @@ export interface StormBatch {
   closeCodes: Record<string, number>;
   connectUs: number[];
   handshakeUs: number[];
-  /** Each cycle's source port, when connect() took it and when the cycle ended: the client's own record of its 4-tuples. */
+  /** Each connected cycle's source port, when it connected and when it ended: the client's own record of its 4-tuples. */
   ports: PortUse[];
   firstFailureEpochMs?: number;
   /** When the slice's last cycle ended, whatever its outcome. */

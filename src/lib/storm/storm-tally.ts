@@ -18,7 +18,7 @@ export interface StormTally {
   failed: number;
   errors: Record<string, number>;
   closeCodes: Record<string, number>;
-  /** Every cycle's [source port, taken, ended] (epoch ms) that connect() gave a port, all workers, in arrival order. */
+  /** Every connected cycle's [source port, connected, ended] (epoch ms), all workers, in arrival order. */
   ports: PortUse[];
   firstFailureEpochMs?: number;
   lastEndEpochMs?: number;

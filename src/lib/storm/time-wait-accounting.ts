@@ -1,7 +1,7 @@
 import { timeWaitLifetimeS } from "./tw-storm-predictions.js";
 
-/** One cycle in the client's own record: the source port connect() took, when, and when the cycle ended (epoch ms). */
-export type PortUse = [localPort: number, takenEpochMs: number, endEpochMs: number];
+/** One connected cycle in the client's own record: its source port, when it connected and when it ended (epoch ms). */
+export type PortUse = [localPort: number, connectEpochMs: number, endEpochMs: number];
 
 /** What the client's record says became of each connected cycle's 4-tuple by a given moment. */
 export interface PortRecordReading {
@@ -43,7 +43,7 @@ export interface AccountingCounters {
  */
 export interface TimeWaitAccounting {
   cycles: number;
-  /** Cycles whose connect() got no source port (EADDRNOTAVAIL): no SYN, no TIME_WAIT (the client's port record). */
+  /** Cycles whose connect() got no source port (EADDRNOTAVAIL): no SYN, no TIME_WAIT. Cycles started less SYNs sent. */
   noPort: number;
   /** Cycles whose SYN never became a connection (refused by an RST, or given up): the client's Tcp.AttemptFails. */
   refused: number;
@@ -62,6 +62,8 @@ export interface TimeWaitAccounting {
   unexplained: number;
   /** The readings the parts come from, to check them against each other. */
   evidence: {
+    /** SYNs the client sent: Tcp.ActiveOpens of the storm's client namespace (on loopback, the connects the client saw). */
+    synsSent: number;
     /** Cycles whose source port a later cycle took again within 60 s of their end (the client's port record). */
     portReuses: number;
     /** TIME_WAIT the kernel of each side entered: TcpExt.TW + TcpExt.TWKilled, counted when its timer is set (Linux ≥ 5.17). */
@@ -72,6 +74,8 @@ export interface TimeWaitAccounting {
 /** What the accounting is made from: the client's port record, the TIME_WAIT held at storm end and the kernel counters up to then. */
 export interface AccountingInput {
   started: number;
+  /** SYNs the client sent for the storm (every other cycle found no port). */
+  synsSent: number;
   ports: PortUse[];
   held: { client: number; server: number };
   /** When TIME_WAIT was read at storm end. */
@@ -88,7 +92,7 @@ export function accountTimeWait(input: AccountingInput): TimeWaitAccounting {
   const refused = counter("client", "Tcp.AttemptFails");
   const recycled = counter("client", "TcpExt.TWRecycled");
   const parts = {
-    noPort: input.started - input.ports.length,
+    noPort: input.started - input.synsSent,
     refused,
     held: input.held,
     takenOver: Math.max(0, record.reused - recycled),
@@ -103,6 +107,6 @@ export function accountTimeWait(input: AccountingInput): TimeWaitAccounting {
     cycles: input.started,
     ...parts,
     unexplained: input.started - named,
-    evidence: { portReuses: record.reused, enteredTw: { client: entered("client"), server: entered("server") } },
+    evidence: { synsSent: input.synsSent, portReuses: record.reused, enteredTw: { client: entered("client"), server: entered("server") } },
   };
 }

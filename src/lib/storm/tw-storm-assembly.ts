@@ -67,6 +67,8 @@ export function assembleTwStormResult(observed: TwStormObservation): TwStormResu
   const toStormEnd = Object.fromEntries(Object.keys(observed.stormEnd.counters).map((role) => [role, diffTcpCounters(observed.counters.before[role] ?? {}, observed.stormEnd.counters[role]!)]));
   const accounting = accountTimeWait({
     started: tally.started,
+    // Only the storm's workers connect from its client namespace; on loopback the host's count holds everyone's.
+    synsSent: topology.kind === "netns" ? (toStormEnd.client?.["Tcp.ActiveOpens"] ?? 0) : tally.ports.length,
     ports: tally.ports,
     held: { client: atStormEnd.client, server: atStormEnd.server },
     atEpochMs: observed.stormEnd.epochMs,

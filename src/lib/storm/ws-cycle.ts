@@ -6,7 +6,7 @@ import type { CloseMode } from "./close-mode.js";
 export interface CycleOutcome {
   ok: boolean;
   connectUs?: number;
-  /** The source port connect() took (its SYN went out from it), and when: the client's own record of its 4-tuples. */
+  /** The source port of the connection, and when it connected: the client's own record of its 4-tuples. */
   localPort?: number;
   portEpochMs?: number;
   handshakeUs?: number;
@@ -56,13 +56,8 @@ export function runWsCycle(options: WsCycleOptions): Promise<CycleOutcome> {
         tcpSocket = connect({ ...connectOptions, path: connectOptions.socketPath } as NetConnectOpts);
         tcpSocket.once("connect", () => {
           outcome.connectUs = Number(process.hrtime.bigint() - startedNs) / 1000;
-        });
-        // Node calls connect(2) on the next tick, which takes the port at once. Read then, not at `connect`:
-        // a cycle aborted before `connect` is seen (a handshake timeout on a starved event loop) had its port too.
-        const socket = tcpSocket;
-        setImmediate(() => {
-          if (socket.localPort === undefined) return;
-          outcome.localPort = socket.localPort;
+          // Node hides the port until the connect is seen (its getsockname waits for `connecting` to end).
+          outcome.localPort = tcpSocket!.localPort;
           outcome.portEpochMs = Date.now();
         });
         return tcpSocket;

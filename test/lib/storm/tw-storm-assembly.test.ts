@@ -185,7 +185,7 @@ test("exhaustion storm: TIME_WAIT and its accounting — 1,000 held + 1,500 with
     reset: 0,
     overflow: 0,
     unexplained: 0,
-    evidence: { portReuses: 0, enteredTw: { client: 1000, server: 0 } },
+    evidence: { synsSent: 1000, portReuses: 0, enteredTw: { client: 1000, server: 0 } },
   });
 });
 
@@ -231,7 +231,7 @@ test("server-terminate through 100 reused ports: 100 held + 500 taken over = 600
     reset: 0,
     overflow: 0,
     unexplained: 0,
-    evidence: { portReuses: 500, enteredTw: { client: 0, server: 600 } },
+    evidence: { synsSent: 600, portReuses: 500, enteredTw: { client: 0, server: 600 } },
   });
   assert.deepEqual(
     { ...takeoverResult.predictions, sustainableRatePerS: undefined },
@@ -248,7 +248,7 @@ const slowResult = assembleTwStormResult(
     sysctls: { client: namespaceDefaults, server: namespaceDefaults },
     tally: tallyOf(slow),
     samples: samplesOf(slow, 100_500, "client"),
-    stormEnd: { epochMs: startMs + 100_500, timeWait: { client: 60, server: 0 }, census: undefined, counters: { client: { "TcpExt.TW": 100 }, server: {} } },
+    stormEnd: { epochMs: startMs + 100_500, timeWait: { client: 60, server: 0 }, census: undefined, counters: { client: { "Tcp.ActiveOpens": 100, "TcpExt.TW": 100 }, server: {} } },
     drainedEpochMs: startMs + 160_100,
   }),
 );
