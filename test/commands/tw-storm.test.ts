@@ -40,8 +40,13 @@ test("prints a human summary to stderr", { skip: !isRoot && "needs root" }, asyn
   assert.match(stderr, /tw-storm complete — netns → ws:\/\/10\.213\.0\.2:8080\//);
   assert.match(stderr, /cycles: 100 ok, 0 failed of 100 started/);
   assert.match(stderr, /TIME_WAIT at storm end: client 0, server 100/);
-  // The latency line prints the result's own figures (http-storm.test.ts checks those against a known delay).
-  const { latencyUs } = JSON.parse(readFileSync(join(out, "result.json"), "utf8")) as TwStormResult;
+  // The latency and accounting lines print the result's own figures (http-storm.test.ts checks latencies against
+  // a known delay, tw-storm-assembly.test.ts the accounting against known storms).
+  const { latencyUs, timeWait } = JSON.parse(readFileSync(join(out, "result.json"), "utf8")) as TwStormResult;
+  const { held, cycles } = timeWait.accounting;
+  assert.ok(stderr.includes(`TIME_WAIT accounting: ${cycles} cycles = ${held.client + held.server} held (client ${held.client}, server ${held.server})`), stderr);
+  assert.match(stderr, new RegExp(`; unexplained ${timeWait.accounting.unexplained}\n`));
+  assert.match(stderr, /prediction \(server holds TIME_WAIT, no reuse, 28232 ports\): peak 100 TIME_WAIT, 14116 at steady state; no connect\(\) runs out of ports;/);
   const printed = /latency: connect p50 ([\d.]+) \/ p95 [\d.]+ \/ p99 [\d.]+ ms \((\d+)\); handshake p50 ([\d.]+) \//.exec(stderr);
   assert.ok(printed, stderr);
   assert.equal(Number(printed[2]), latencyUs.connect.count);
