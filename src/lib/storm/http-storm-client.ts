@@ -152,7 +152,9 @@ export function runHttpStormClient(config: HttpStormClientConfig, emit: (message
           clearTimeout(giveUp);
           onAllClosed = undefined;
           batches.close();
-          emit({ type: "done", worker: config.worker, started, stopped });
+          // autocannon paces itself at a constant rate; what its duration left unsent is what fell behind.
+          const due = stopped ? started : Math.min(config.cycles, Math.floor(config.ratePerS * config.durationS));
+          emit({ type: "done", worker: config.worker, started, dueNotStarted: Math.max(0, due - started), stopped });
         };
         // A held close (server closes) ends when the server's FIN arrives, or at the cycle timeout.
         const giveUp = setTimeout(finish, config.timeoutMs + 1000);

@@ -16,6 +16,8 @@ export interface StormBatch {
   handshakeUs: number[];
   /** Each connected cycle's source port, when it connected and when it ended: the client's own record of its 4-tuples. */
   ports: PortUse[];
+  /** How late each cycle started in this slice was against the moment its shape made it due, in ms (ws storms; autocannon paces HTTP itself). */
+  startLateMs: number[];
   firstFailureEpochMs?: number;
   /** When the slice's last cycle ended, whatever its outcome. */
   lastEndEpochMs?: number;
@@ -25,7 +27,7 @@ export interface StormBatch {
 
 /** Starts an empty slice. */
 export function createStormBatch(worker: number, second: number): StormBatch {
-  return { type: "batch", worker, second, started: 0, succeeded: 0, failed: 0, errors: {}, closeCodes: {}, connectUs: [], handshakeUs: [], ports: [] };
+  return { type: "batch", worker, second, started: 0, succeeded: 0, failed: 0, errors: {}, closeCodes: {}, connectUs: [], handshakeUs: [], ports: [], startLateMs: [] };
 }
 
 /**

@@ -20,6 +20,10 @@ export interface StormTally {
   closeCodes: Record<string, number>;
   /** Every connected cycle's [source port, connected, ended] (epoch ms), all workers, in arrival order. */
   ports: PortUse[];
+  /** How late each ws cycle started against its due time, in ms, all workers. */
+  startLateMs: number[];
+  /** Cycles due within the storm's bounds that no worker started (from the workers' done messages). */
+  dueNotStarted: number;
   firstFailureEpochMs?: number;
   lastEndEpochMs?: number;
   lastCloseEpochMs?: number;
@@ -28,7 +32,7 @@ export interface StormTally {
 
 /** Starts an empty tally. */
 export function createStormTally(): StormTally {
-  return { started: 0, succeeded: 0, failed: 0, errors: {}, closeCodes: {}, ports: [], seconds: new Map() };
+  return { started: 0, succeeded: 0, failed: 0, errors: {}, closeCodes: {}, ports: [], startLateMs: [], dueNotStarted: 0, seconds: new Map() };
 }
 
 const latest = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined ? b : b === undefined ? a : Math.max(a, b));
@@ -46,6 +50,7 @@ export function addStormBatch(tally: StormTally, batch: StormBatch): void {
   tally.lastCloseEpochMs = latest(tally.lastCloseEpochMs, batch.lastCloseEpochMs);
   tally.started += batch.started;
   for (const use of batch.ports) tally.ports.push(use);
+  for (const late of batch.startLateMs ?? []) tally.startLateMs.push(late);
   tally.succeeded += batch.succeeded;
   tally.failed += batch.failed;
   addCounts(tally.errors, batch.errors);

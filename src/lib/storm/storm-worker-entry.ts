@@ -1,9 +1,18 @@
+import { setPriority } from "node:os";
 import { runStormClient } from "./storm-client.js";
 import { runHttpStormClient } from "./http-storm-client.js";
 import { startStormServer, type StormServer } from "./storm-server.js";
 import type { StormWorkerReply, StormWorkerRequest } from "./storm-worker-messages.js";
 
 // A worker process, started inside a namespace by the runner; it speaks only through the IPC channel.
+// The storm's schedule and latencies are its measurement: as root it runs at nice −10, like the pusher's
+// and probe's threads (rtc/thread-priority.ts), so ordinary work beside it delays its cycles less. Threads
+// it starts later inherit the value; elsewhere nothing changes.
+try {
+  setPriority(-10);
+} catch {
+  // not root: the default priority
+}
 const send = (message: StormWorkerReply): void => {
   if (process.connected) process.send!(message);
 };

@@ -1,3 +1,4 @@
+import { summarize } from "../analysis/index.js";
 import type { RunMetadata } from "../report/index.js";
 import { diffTcpCounters } from "../tcp/index.js";
 import { summariseLatenciesUs, summariseLatencyPercentilesUs } from "./latency-summary.js";
@@ -32,6 +33,11 @@ export interface TwStormObservation {
   server: StormServerStats | undefined;
   complete: boolean;
   warnings: string[];
+}
+
+function startLateness(lateMs: number[]): { p50: number; p95: number; max: number } | null {
+  const s = summarize(lateMs);
+  return s.count === 0 ? null : { p50: s.p50!, p95: s.p95!, max: s.max! };
 }
 
 const mean = (values: number[]): number => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
@@ -109,6 +115,8 @@ export function assembleTwStormResult(observed: TwStormObservation): TwStormResu
       stormDurationS,
       firstFailureS: tally.firstFailureEpochMs === undefined ? null : relative(tally.firstFailureEpochMs) / 1000,
       lastCloseS: tally.lastCloseEpochMs === undefined ? null : relative(tally.lastCloseEpochMs) / 1000,
+      startLateMs: startLateness(tally.startLateMs),
+      dueNotStarted: tally.dueNotStarted,
     },
     timeWait: {
       baseline: observed.baseline,
@@ -144,6 +152,16 @@ export function assembleTwStormResult(observed: TwStormObservation): TwStormResu
       handshake: summariseLatencyPercentilesUs(seconds.flatMap((second) => tally.seconds.get(second)!.handshakeUs)),
     },
     predictions,
-    warnings: observed.warnings,
+    warnings: [...observed.warnings, ...behindShapeWarnings(tally)],
   };
+}
+
+/** Says when the storm did not keep to its shape: cycles that never started, or starts late enough to move a second's count. */
+function behindShapeWarnings(tally: StormTally): string[] {
+  const late = startLateness(tally.startLateMs);
+  const parts = [
+    ...(tally.dueNotStarted > 0 ? [`${tally.dueNotStarted} cycles due never started`] : []),
+    ...(late && late.p95 > 100 ? [`cycles started late by ${late.p50.toFixed(0)} ms (p50), ${late.p95.toFixed(0)} ms (p95)`] : []),
+  ];
+  return parts.length ? [`The storm fell behind its shape: ${parts.join("; ")} (a busy machine, or --concurrency holding starts while cycles were slow).`] : [];
 }

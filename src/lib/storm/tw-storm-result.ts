@@ -24,6 +24,10 @@ export interface TwStormResult {
     firstFailureS: number | null;
     /** The end of the last cycle that connected: the newest TIME_WAIT is this old. */
     lastCloseS: number | null;
+    /** How late cycles started against the moment the shape made them due, in ms (ws storms; null for HTTP, which autocannon paces). */
+    startLateMs: { p50: number; p95: number; max: number } | null;
+    /** Cycles the shape made due within the storm's bounds that never started: the storm fell behind its shape. */
+    dueNotStarted: number;
   };
   timeWait: {
     baseline: Record<string, number>;

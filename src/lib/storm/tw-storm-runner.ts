@@ -93,7 +93,10 @@ export async function runTwStorm(options: TwStormOptions, events?: EventEmitter<
     let targetPort = options.target ? Number(new URL(options.target).port || 80) : options.port;
     const onClientMessage = (message: StormWorkerReply): void => {
       if (message.type === "batch") addStormBatch(tally, message);
-      if (message.type === "done") doneMessages.push(message);
+      if (message.type === "done") {
+        doneMessages.push(message);
+        tally.dueNotStarted += message.dueNotStarted;
+      }
     };
     if (!options.target) {
       run.server = await spawnWorkerInNamespace<StormWorkerRequest, StormWorkerReply>(topology.serverNamespace, workerEntry, () => {});
