@@ -36,7 +36,12 @@ test("media that stops with the signaling still open: the session fails after --
     const failed = result.sessions!.find((s) => s.error !== null)!;
     t.diagnostic(`${result.incompleteReason}`);
     assert.equal(result.complete, false);
-    assert.match(result.incompleteReason!, /^1 of 2 sessions failed; the first, #1: media stopped \d+\.\d s after connecting: no RTP for 1\.0 s$/);
+    // Both streams stop together; either may cross the timeout first (video's last frame can trail
+    // audio's by a frame, more on a busy machine), so the verdict may name one stream or both.
+    const reason = /^1 of 2 sessions failed; the first, #1: (?:media|audio|video) stopped (\d+\.\d) s after connecting: no RTP for 1\.0 s$/.exec(result.incompleteReason!);
+    assert.ok(reason, result.incompleteReason!);
+    // The pusher stopped 2 s after the session began, which is a moment before it connected.
+    assert.ok(Number(reason[1]) >= 1 && Number(reason[1]) <= 2.6, `stopped ${reason[1]} s after connecting; the target stopped it 2 s after the session began`);
     assert.equal(failed.index, 1);
     assert.equal(result.sessions![0]!.error, null, "the living session is not blamed");
     assert.ok(failed.received.videoPackets > 30, "what arrived before the stop is kept");
