@@ -6,6 +6,12 @@ import { unixMsFromNtp } from "../../../src/lib/analysis/index.js";
 import { encodeTestPattern, type PatternOptions } from "../../../src/lib/media/index.js";
 import { PusherSession, noInjections, type Injections, type MediaOutput, type PusherMode } from "../../../src/lib/pusher/index.js";
 
+// The ledger takes the time just before a frame's packets go to the output, and the output stamps each as
+// it takes it: on an idle machine 0.1 ms apart, but the thread can be preempted between the two, a
+// scheduler slice on a busy one (1.3 ms seen with a neighbour holding a core): 5 ms still tells a frame
+// (20 or 33 ms) or a beep's place in its frame from another.
+const handOffMs = 5;
+
 interface Sent {
   packets: Array<{ seq: number; ts: number; atMs: number }>;
   reports: Array<{ ntpMs: number; rtpTs: number }>;
@@ -70,7 +76,7 @@ describe("PusherSession (paced)", () => {
     for (const [stream, stepMs, pacing] of [[audio, 20, report.audio], [video, 1000 / 30, report.video]] as const) {
       pacing.latenessMs.forEach(([index, lateMs], i) => {
         const seenLateMs = performance.timeOrigin + stream.packets[i]!.atMs - (report.anchorUnixMs! + index * stepMs);
-        assert.ok(lateMs >= 0 && Math.abs(seenLateMs - lateMs) < 0.5, `frame ${index}: ledger ${lateMs} ms late, the output saw ${seenLateMs}`);
+        assert.ok(lateMs >= 0 && Math.abs(seenLateMs - lateMs) < handOffMs, `frame ${index}: ledger ${lateMs} ms late, the output saw ${seenLateMs}`);
       });
     }
   });
@@ -83,8 +89,8 @@ describe("PusherSession (paced)", () => {
     for (const [k, marker] of report.markers!.entries()) {
       const flash = video.packets.find((p) => p.ts === (video.packets[0]!.ts + (15 + 30 * k) * 3000) >>> 0)!;
       const beep = audio.packets[21 + 50 * k]!;
-      assert.ok(Math.abs(marker.flashSentUnixMs! - (performance.timeOrigin + flash.atMs)) < 0.5, `marker ${k}: flash left ${marker.flashSentUnixMs}, the output saw ${performance.timeOrigin + flash.atMs}`);
-      assert.ok(Math.abs(marker.beepSentUnixMs! - (performance.timeOrigin + beep.atMs)) < 0.5, `marker ${k}: beep left ${marker.beepSentUnixMs}, the output saw ${performance.timeOrigin + beep.atMs}`);
+      assert.ok(Math.abs(marker.flashSentUnixMs! - (performance.timeOrigin + flash.atMs)) < handOffMs, `marker ${k}: flash left ${marker.flashSentUnixMs}, the output saw ${performance.timeOrigin + flash.atMs}`);
+      assert.ok(Math.abs(marker.beepSentUnixMs! - (performance.timeOrigin + beep.atMs)) < handOffMs, `marker ${k}: beep left ${marker.beepSentUnixMs}, the output saw ${performance.timeOrigin + beep.atMs}`);
     }
   });
 
