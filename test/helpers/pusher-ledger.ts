@@ -3,6 +3,7 @@
 // busy machine) moves the truth and the measurement together.
 import { performance } from "node:perf_hooks";
 import type { BenchResult } from "../../src/lib/bench/index.js";
+import { measureDriftPpm } from "../../src/lib/analysis/index.js";
 import { stallDelayBoundMs } from "../../src/lib/probe/index.js";
 
 export interface MarkerTruth {
@@ -66,4 +67,17 @@ export function audioSendIntervals(result: BenchResult): Array<{ sentUnixMs: num
     .map(([i, lateMs]) => pacing.anchorUnixMs! + i * 20 - result.config.injections.scheduleOffsetMs + lateMs)
     .sort((a, b) => a - b);
   return sent.slice(1).map((sentUnixMs, i) => ({ sentUnixMs, intervalMs: sentUnixMs - sent[i]! }));
+}
+
+/**
+ * The drift the probe should read from what the pusher did: the same estimator as the probe's, on the
+ * ledger's send times instead of arrivals (a paced pusher's RTP is its schedule, so any slope is lateness).
+ */
+export function ledgerDriftPpm(result: BenchResult, kind: "audio" | "video"): number | null {
+  const pacing = result.pacing!;
+  const stepMs = kind === "audio" ? 20 : 1000 / 30;
+  const shiftMs = kind === "audio" ? -result.config.injections.scheduleOffsetMs : 0;
+  const clockHz = kind === "audio" ? 48_000 : 90_000;
+  const frames = pacing[kind].latenessMs.map(([i, lateMs]) => ({ arrivalMs: pacing.anchorUnixMs! + i * stepMs + shiftMs + lateMs, rtpTs: (i * stepMs * clockHz) / 1000 }));
+  return measureDriftPpm(frames, clockHz);
 }

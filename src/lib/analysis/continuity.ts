@@ -232,7 +232,8 @@ function findSequenceGaps(unique: readonly SequencedPacket[]): ContinuityReport[
 // Slope of RTP time against arrival time, fitted through the least-delayed frame of each
 // half-second window: pacing and network delays only ever add, so the lower envelope follows
 // the sender's clock while a plain fit through every frame is pulled by a few late ones.
-function measureDriftPpm(frames: readonly Frame[], clockRateHz: number): number | null {
+/** The RTP clock's drift against arrival in ppm: a line through the least-delayed frame of each 500 ms window (null under 2 s). */
+export function measureDriftPpm(frames: ReadonlyArray<Pick<Frame, "arrivalMs" | "rtpTs">>, clockRateHz: number): number | null {
   const arrivalsMs = frames.map((f) => f.arrivalMs);
   const { min, max } = rangeOf(arrivalsMs);
   if (arrivalsMs.length < 2 || max - min < MIN_DRIFT_SPAN_MS) return null;

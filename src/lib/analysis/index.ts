@@ -13,6 +13,7 @@ export {
   type StepEvent,
   type SequenceRange,
   type ArrivalGap,
+  measureDriftPpm,
 } from "./continuity.js";
 export {
   pairMarkers,
