@@ -8,7 +8,9 @@
 // A file's first lines may declare what it needs, e.g. `// test: system, group media:2, group browser`:
 //   system        it opens sockets, needs root, network namespaces, external programs or a browser; files
 //                 under test/commands, test/e2e, test/interop and test/browser are system whatever they say;
-//   group NAME:N  it takes N (default 1) of the group's capacity while it runs (see groupCapacity below).
+//   group NAME:N  it takes N (default 1) of the group's capacity while it runs (see groupCapacity below);
+//   alone         no other file runs beside it (20 sessions of ICE and DTLS in one process: with one core
+//                 held by a neighbour, 1 to 7 of the 20 failed to connect beside other real-time files).
 import { readFileSync, readdirSync, statSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
@@ -47,6 +49,7 @@ function describeFile(path) {
   return {
     path,
     system: systemDirs.some((dir) => path.startsWith(dir)) || words.includes("system"),
+    alone: words.includes("alone"),
     groups: Object.fromEntries(
       words.filter((w) => w.startsWith("group ")).map((w) => {
         const [name, units] = w.slice("group ".length).split(":");
@@ -158,7 +161,10 @@ async function runAll(files, jobs) {
   const known = readDurations();
   const queue = [...files].sort((a, b) => (known[b.path] ?? guessS(b)) - (known[a.path] ?? guessS(a)));
   const busy = new Map();
+  let aloneRunning = false;
   const fits = (file) =>
+    !aloneRunning &&
+    (!file.alone || running === 0) &&
     Object.entries(file.groups).every(([g, units]) => (busy.get(g) ?? 0) + units <= (groupCapacity[g] ?? 1)) &&
     !groupConflicts.some(([a, b]) => (file.groups[a] && busy.get(b)) || (file.groups[b] && busy.get(a)));
   const results = [];
@@ -170,9 +176,11 @@ async function runAll(files, jobs) {
         if (index < 0) break;
         const [file] = queue.splice(index, 1);
         running++;
+        aloneRunning = file.alone;
         for (const [g, units] of Object.entries(file.groups)) busy.set(g, (busy.get(g) ?? 0) + units);
         runFile(file).then((result) => {
           running--;
+          if (file.alone) aloneRunning = false;
           for (const [g, units] of Object.entries(file.groups)) busy.set(g, busy.get(g) - units);
           results.push(result);
           const mark = result.ok ? "✔" : "✖";

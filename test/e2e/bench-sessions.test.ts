@@ -1,4 +1,4 @@
-// test: system, group media
+// test: system, group media, alone
 // Many viewers of one embedded target: every session is measured, none is lost, and the result
 // carries per-session figures and their aggregate.
 import { strict as assert } from "node:assert";

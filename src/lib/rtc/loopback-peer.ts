@@ -76,7 +76,10 @@ export function waitConnected(pc: RTCPeerConnection, timeoutMs: number, signal?:
     const timer = setTimeout(() => settle(new Error(`peer connection not connected after ${timeoutMs} ms (state ${pc.connectionState})`)), timeoutMs);
     const sub = pc.connectionStateChange.subscribe((state) => {
       if (state === "connected") settle();
-      else if (state === "failed" || state === "closed") settle(new Error(`peer connection ${state} before it connected`));
+      else if (state === "failed" || state === "closed") {
+        const dtls = pc.getTransceivers()[0]?.sender.dtlsTransport?.state ?? "none";
+        settle(new Error(`peer connection ${state} before it connected (ICE ${pc.iceConnectionState}, DTLS ${dtls})`));
+      }
     });
     if (signal?.aborted) onAbort();
     else signal?.addEventListener("abort", onAbort, { once: true });

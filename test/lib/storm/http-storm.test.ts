@@ -41,7 +41,9 @@ test("HTTP server closes (Connection: close): one server TIME_WAIT per request, 
 // autocannon paces by per-connection quotas that it spends at the start of each second, so its requests
 // queue behind each other (a 27–37 ms median response at 300/s over 50 connections, docs/tw-storm.md);
 // one connection at 40/s sends them one after another, and the delay is then all that is added.
-const delayRun = { http: { cycles: 40, rate: "40", concurrency: 1 }, ws: { cycles: 200, rate: "200", concurrency: 50 } };
+// The ws storm runs the same way: at 200/s over 50 connections, with one core held by a neighbour, its
+// handshakes queued behind the delayed ones and the connect median read 18 ms against 2.6 ms without delay.
+const delayRun = { http: { cycles: 40, rate: "40", concurrency: 1 }, ws: { cycles: 40, rate: "40", concurrency: 1 } };
 for (const protocol of ["http", "ws"] as const) {
   test(`${protocol}: --server-delay-ms 40 shows in the ${protocol === "http" ? "response" : "handshake"} latency (40 ms + the connect), not in the connect`, { skip: !isRoot && "needs root" }, async (t) => {
     const run = delayRun[protocol];
@@ -59,6 +61,7 @@ for (const protocol of ["http", "ws"] as const) {
     const noise = (plain.latencyUs.handshake.p95 - plain.latencyUs.handshake.p50) / 1000;
     assert.ok(added >= 40 - noise && added <= 40 + 8 + noise, `the delay added ${added.toFixed(2)} ms to the median (40 injected, noise ±${noise.toFixed(2)} ms)`);
     assert.ok(delayed.latencyUs.handshake.p50 >= 40_000 + delayed.latencyUs.connect.p50, describeRun(delayed));
-    assert.ok(delayed.latencyUs.connect.p50 < 5_000, `connect p50 ${ms(delayed.latencyUs.connect.p50)}: the delay is the server's, after the connect`);
+    const connectNoiseUs = plain.latencyUs.connect.p95 - plain.latencyUs.connect.p50;
+    assert.ok(delayed.latencyUs.connect.p50 <= plain.latencyUs.connect.p50 + connectNoiseUs + 1_000, `connect p50 ${ms(delayed.latencyUs.connect.p50)} against ${ms(plain.latencyUs.connect.p50)} without the delay: the delay is the server's, after the connect`);
   });
 }
