@@ -14,6 +14,21 @@ export function aiortcMissing(): string | null {
   return null;
 }
 
+/** Why the GStreamer sender (fixtures/gstreamer/webrtc_sender.py) cannot run here, or null: tests skip with this reason. */
+export function gstreamerMissing(): string | null {
+  const elements = ["webrtcbin", "x264enc", "vp8enc", "opusenc", "rtph264pay", "rtpvp8pay", "rtpopuspay", "nicesrc", "decodebin", "avdec_h264", "qtdemux"];
+  const probe = spawnSync(
+    python,
+    ["-c", `import gi; gi.require_version('Gst', '1.0'); gi.require_version('GstWebRTC', '1.0'); from gi.repository import Gst; Gst.init(None); missing = [e for e in ${JSON.stringify(elements)} if not Gst.ElementFactory.find(e)]; assert not missing, missing`],
+    { encoding: "utf8", timeout: 20_000 },
+  );
+  if (probe.error || probe.status !== 0) {
+    const why = probe.error ? String(probe.error) : probe.stderr.trim().split("\n").at(-1);
+    return `GStreamer's webrtcbin sender cannot run (${why}); install gstreamer1.0-plugins-bad -good -ugly gstreamer1.0-libav gstreamer1.0-nice python3-gst-1.0 (scripts/setup.sh --test)`;
+  }
+  return null;
+}
+
 /** A running Python fixture server on 127.0.0.1; `stop()` ends its whole process group. */
 export interface AiortcServer {
   port: number;
@@ -31,10 +46,12 @@ export function startAiortcServer(args: string[] = []): Promise<AiortcServer> {
  * Starts a fixture script under fixtures/ with Debian's Python and waits for its `{"port":N}` line. As
  * root it runs at nice −10 like avsync's own pusher thread: aiortc stamps its Sender Reports and paces
  * its frames with the wall clock, so a starved sender misreports itself (−93.4 ms read for −100 with
- * the cores shared), and the test would measure the machine instead of the probe.
+ * the cores shared), and the test would measure the machine instead of the probe. `nice` sets another
+ * value (0 runs it unchanged).
  */
-export async function startFixtureServer(path: string, args: string[] = []): Promise<AiortcServer> {
-  const [command, ...prefix] = process.getuid?.() === 0 ? ["nice", "-n", "-10", python] : [python];
+export async function startFixtureServer(path: string, args: string[] = [], options: { nice?: number } = {}): Promise<AiortcServer> {
+  const nice = options.nice ?? -10;
+  const [command, ...prefix] = process.getuid?.() === 0 && nice !== 0 ? ["nice", "-n", String(nice), python] : [python];
   const child: ChildProcess = spawn(command!, [...prefix, fixture(path), ...args], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr += d.toString()));

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Av1Packetizer, H264Packetizer, OpusPacketizer, Vp8Packetizer, Vp9Packetizer, type RtpPacket } from "werift";
+import { opusLookaheadSamples } from "../../src/lib/media/index.js";
 import type { ProbeRecording, RecordedPacket, RecordedSenderReport, StreamRecording } from "../../src/lib/probe/index.js";
 import type { VideoCodecName } from "../../src/lib/rtc/index.js";
 import type { SyncClip } from "./sync-clip.js";
@@ -45,6 +46,12 @@ export interface ClipRecordingOptions {
    * the answer's sprop-parameter-sets, `no-parameter-sets` drops them altogether.
    */
   h264?: "mode0" | "sdp-parameter-sets" | "no-parameter-sets";
+  /**
+   * What the Opus RTP timestamps name: `encoder-input` (default; libwebrtc, aiortc, avsync: packet k
+   * at k × 960), or `presentation` (GStreamer's opusenc: the encoder's 312-sample lookahead taken
+   * off the first packet, so packet k ≥ 1 sits at k × 960 − 312).
+   */
+  opusTimestamps?: "encoder-input" | "presentation";
 }
 
 /**
@@ -87,7 +94,8 @@ export function recordingFromClip(clips: SyncClip | SyncClip[], opts: ClipRecord
   const opus = new OpusPacketizer();
   stream.audio.forEach((frame, k) => {
     const senderMs = k * 20;
-    const rtpTs = (audioBase + Math.round(k * 960 * scale)) >>> 0;
+    const trimmed = opts.opusTimestamps === "presentation" && k > 0 ? opusLookaheadSamples : 0;
+    const rtpTs = (audioBase + Math.round((k * 960 - trimmed) * scale)) >>> 0;
     for (const packet of opus.packetize(frame, rtpTs)) audio.packets.push(recorded(packet, k & 0xffff, rtpTs, pt.audio, t0 + senderMs + transitMs));
   });
   const durationMs = (stream.video.length * 1000) / clip.spec.fps;

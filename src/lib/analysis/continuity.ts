@@ -13,6 +13,11 @@ export interface ContinuityOptions {
   toleranceTicks?: number;
   /** Where expectedStepTicks came from, kept in the report: the sender's known pattern, `--fps`, or the stream itself. */
   expectedStepSource?: StepSource;
+  /**
+   * The first step is this many ticks short by design: the sender trimmed its encoder's lookahead
+   * from its first frame's duration (GStreamer's opusenc), so that step is expected, not a discontinuity.
+   */
+  startTrimTicks?: number;
 }
 
 /** `pattern`: avsync's own sender; `flag`: the user's --fps; `stream`: the stream's dominant step. */
@@ -47,6 +52,8 @@ export interface ContinuityReport {
   expectedStepTicks: number;
   /** Where the expected step came from; absent in results written before issue 17. */
   expectedStepSource?: StepSource;
+  /** Present when the first step was short by design (ContinuityOptions.startTrimTicks): by how much. */
+  startTrimTicks?: number;
   toleranceTicks: number;
   /** Every packet received, duplicates included. */
   packets: number;
@@ -98,7 +105,7 @@ export function analyzeContinuity(packets: readonly ReceivedPacket[], opts: Cont
 
   const { unique, duplicates } = sequencePackets(packets, createRtpUnwrapper());
   const frames = groupFrames(unique);
-  const steps = classifySteps(frames, expectedStepTicks, toleranceTicks);
+  const steps = classifySteps(frames, expectedStepTicks, toleranceTicks, opts.startTrimTicks ?? 0);
   const intervals = arrivalIntervals(frames);
   const expectedFrameMs = (expectedStepTicks * 1000) / clockRateHz;
   const gaps = intervals.filter(([, intervalMs]) => intervalMs > AUDIO_GAP_FACTOR * expectedFrameMs);
@@ -108,6 +115,7 @@ export function analyzeContinuity(packets: readonly ReceivedPacket[], opts: Cont
     clockRateHz,
     expectedStepTicks,
     ...(opts.expectedStepSource ? { expectedStepSource: opts.expectedStepSource } : {}),
+    ...(opts.startTrimTicks ? { startTrimTicks: opts.startTrimTicks } : {}),
     toleranceTicks,
     packets: packets.length,
     frames: frames.length,
@@ -152,6 +160,14 @@ export function findDominantStepTicks(packets: readonly ReceivedPacket[], clockR
   return Math.round(clockRateHz / nearest);
 }
 
+/** How many ticks the stream's first timestamp step falls short of `stepTicks` (0 when it does not, or with under two frames). */
+export function firstStepShortfallTicks(packets: readonly ReceivedPacket[], stepTicks: number): number {
+  const frames = groupFrames(sequencePackets(packets, createRtpUnwrapper()).unique);
+  if (frames.length < 2) return 0;
+  const step = frames[1]!.rtpTs - frames[0]!.rtpTs;
+  return step > 0 && step < stepTicks ? stepTicks - step : 0;
+}
+
 // A packet is reordered when one sent after it arrived first.
 function countReordered(unique: readonly SequencedPacket[]): number {
   let maxSeq = -Infinity;
@@ -182,7 +198,7 @@ function interarrivalJitter(unique: readonly SequencedPacket[], clockRateHz: num
 
 // Every step lands in exactly one bucket (exact, within tolerance, k whole steps, backward,
 // discontinuity), so the lists never double-count one event.
-function classifySteps(frames: readonly Frame[], stepTicks: number, toleranceTicks: number) {
+function classifySteps(frames: readonly Frame[], stepTicks: number, toleranceTicks: number, startTrimTicks: number) {
   const deltas: number[] = [];
   const series: [number, number][] = [];
   const discontinuities: StepEvent[] = [];
@@ -195,7 +211,7 @@ function classifySteps(frames: readonly Frame[], stepTicks: number, toleranceTic
     const event = { frameIndex: frameIndex(frames[i]), deltaTicks, arrivalMs: frames[i].arrivalMs };
     deltas.push(deltaTicks);
     series.push([frames[i].arrivalMs, deltaTicks]);
-    if (deltaTicks === stepTicks) exact += 1;
+    if (deltaTicks === stepTicks || (i === 1 && startTrimTicks > 0 && deltaTicks === stepTicks - startTrimTicks)) exact += 1;
     else if (deltaTicks < 0) backwardJumps.push(event);
     else if (Math.abs(deltaTicks - stepTicks) > toleranceTicks) {
       const multiple = Math.round(deltaTicks / stepTicks);

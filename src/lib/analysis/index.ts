@@ -7,6 +7,7 @@ export { collectFrames, type Frame, type ReceivedPacket } from "./frames.js";
 export {
   analyzeContinuity,
   findDominantStepTicks,
+  firstStepShortfallTicks,
   type StepSource,
   type ContinuityOptions,
   type ContinuityReport,

@@ -68,6 +68,7 @@ export class AudioOnsetDetector {
   private readonly markerCodes: number;
   private readonly burstSamples: number;
   private readonly toneRule: ToneRule | null;
+  private readonly lookaheadSamples: number;
   private readonly decoder = new OpusScript(patternSampleRate, 1, OpusScript.Application.AUDIO);
   // Ring of the last armingSilenceSamples decoded samples, to look back from a trigger.
   private readonly history = new Float32Array(armingSilenceSamples);
@@ -77,7 +78,10 @@ export class AudioOnsetDetector {
   private pending: PendingBurst | undefined;
 
   // `toneRule` (un-indexed clips) rejects bursts of the wrong pitch or length; the indexed pattern knows its beeps.
-  constructor(opts: { markerCodes: number; beepMs?: number; toneRule?: ToneRule }) {
+  // `lookaheadSamples` is taken off every onset: the Opus encoder's delay when the sender's RTP
+  // timestamps are those of its encoder input (libwebrtc, aiortc, avsync), 0 when the sender
+  // already took it out of them (GStreamer's opusenc).
+  constructor(opts: { markerCodes: number; beepMs?: number; toneRule?: ToneRule; lookaheadSamples?: number }) {
     if (!Number.isInteger(opts.markerCodes) || opts.markerCodes < 1) {
       throw new RangeError(`Expected \`markerCodes\` to be a positive integer, got \`${opts.markerCodes}\`.`);
     }
@@ -85,6 +89,7 @@ export class AudioOnsetDetector {
     if (!(beepMs >= 20)) throw new RangeError(`Expected \`beepMs\` to be at least 20, got \`${beepMs}\`.`);
     this.markerCodes = opts.markerCodes;
     this.toneRule = opts.toneRule ?? null;
+    this.lookaheadSamples = opts.lookaheadSamples ?? opusLookaheadSamples;
     this.burstSamples = Math.round((beepMs / 1000) * patternSampleRate);
   }
 
@@ -176,7 +181,7 @@ export class AudioOnsetDetector {
     const rule = this.toneRule;
     if (rule && (lengthMs < rule.minLengthMs || pitchHz < rule.minPitchHz || pitchHz > rule.maxPitchHz)) return null;
     const { markerCode, toneContrast } = this.identifyMarker(tone);
-    return { onsetRtp: burst.startPos + onsetIndex - opusLookaheadSamples, markerCode, peak, toneContrast, pitchHz, lengthMs };
+    return { onsetRtp: burst.startPos + onsetIndex - this.lookaheadSamples, markerCode, peak, toneContrast, pitchHz, lengthMs };
   }
 
   // A real onset has silence before it: the full arming window, or after a reset all the verified lead-in there is.

@@ -116,8 +116,18 @@ async function writeIvf(stdin: NodeJS.WritableStream, fourcc: string, frames: re
   header.writeUInt32LE(1000, 16);
   header.writeUInt32LE(1, 20);
   header.writeUInt32LE(frames.length, 24);
+  // Waits for room (or for a decoder that gave up); both listeners go, so long streams leave none behind.
   const write = async (chunk: Buffer): Promise<void> => {
-    if (!stdin.write(chunk)) await Promise.race([once(stdin, "drain"), once(stdin, "close")]);
+    if (stdin.write(chunk)) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        stdin.removeListener("drain", done);
+        stdin.removeListener("close", done);
+        resolve();
+      };
+      stdin.on("drain", done);
+      stdin.on("close", done);
+    });
   };
   await write(header);
   for (let i = 0; i < frames.length; i++) {

@@ -5,7 +5,7 @@ import type { EncodedPattern } from "./test-pattern.js";
 import type { PatternOptions } from "./pattern-options.js";
 
 // Bump when the picture, the audio or the encoder settings change, so stale encodes are never reused.
-const patternFormatVersion = "avsync-pattern-v1-leadin";
+const patternFormatVersion = "avsync-pattern-v2-av1-libaom";
 
 interface CachedPatternFile {
   version: string;

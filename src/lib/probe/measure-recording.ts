@@ -3,6 +3,7 @@ import {
   analyzeContinuity,
   classifyError,
   findDominantStepTicks,
+  firstStepShortfallTicks,
   contentOffsets,
   findSyncAnomalies,
   judgeOffset,
@@ -20,7 +21,7 @@ import {
   type StepSource,
   type TransportDelay,
 } from "../analysis/index.js";
-import { AudioOnsetDetector, clipToneRule, findFlashOnsets, type PatternOptions } from "../media/index.js";
+import { AudioOnsetDetector, clipToneRule, findFlashOnsets, opusLookaheadSamples, type PatternOptions } from "../media/index.js";
 import type { ProbeRecording, RecordedPacket, StreamRecording } from "./recording.js";
 import { decodeVideo, type VideoDecoding } from "./video-decoding.js";
 import { identifyStreamCodec, type StreamCodec } from "./stream-codec.js";
@@ -65,7 +66,14 @@ export interface MeasureOptions {
 /** What arrived and how it was decoded: the codecs the server chose and what the decoder made of them. */
 export interface MediaReport {
   video: StreamCodec & VideoDecoding;
-  audio: StreamCodec;
+  audio: StreamCodec & {
+    /**
+     * What was taken off each beep onset for the Opus encoder's lookahead: 6.5 ms when the sender's
+     * RTP timestamps are its encoder input (libwebrtc, aiortc, avsync), 0 when its first step came
+     * 312 ticks short (it stamps presentation times, as GStreamer's opusenc does). Absent before issue 17.
+     */
+    lookaheadCompensationMs?: number;
+  };
 }
 
 /** Everything a probe session measured; raw series are kept so every chart can be redrawn. */
@@ -113,7 +121,18 @@ export async function measureRecording(recording: ProbeRecording, pattern: Patte
   const indexed = mode === "indexed" || (mode === "auto" && video.codedShare >= 0.5);
   let source: MarkerSource = mode === "none" ? "none" : indexed ? "indexed" : "flash-beep";
   const flashes = source === "indexed" ? video.indexedFlashes : source === "flash-beep" ? video.flashOnsets : [];
-  const beeps = source === "none" ? [] : findBeeps(recording.audio.packets, audioTs, audioClockHz, pattern, source === "indexed");
+  const audioPackets = toReceived(recording.audio.packets);
+  const audioStep: [number, StepSource] =
+    options.expectations === "stream" ? [findDominantStepTicks(audioPackets, audioClockHz) ?? patternAudioStepTicks, "stream"] : [patternAudioStepTicks, "pattern"];
+  // Opus senders differ in what their RTP timestamps name. libwebrtc, aiortc and avsync stamp the
+  // encoder's input, so the decoded audio lags them by the encoder's lookahead and each onset is
+  // moved back by it. GStreamer's opusenc stamps presentation times instead: it takes the lookahead
+  // off its first frame's duration, so the stream's first step is 312 ticks short (seen only when
+  // the probe receives the stream from its start).
+  const lookaheadTrimmed =
+    audioCodec.codec?.toLowerCase() === "opus" && audioClockHz === 48_000 && firstStepShortfallTicks(audioPackets, audioStep[0]) === opusLookaheadSamples;
+  const lookaheadSamples = lookaheadTrimmed ? 0 : opusLookaheadSamples;
+  const beeps = source === "none" ? [] : findBeeps(recording.audio.packets, audioTs, audioClockHz, pattern, source === "indexed", lookaheadSamples);
   const pairing = pairMarkers(flashes, beeps, {
     markerPeriodMs: pattern.markerPeriodS * 1000,
     loopMarkers: source === "indexed" ? pattern.loopMarkers : 1,
@@ -129,12 +148,15 @@ export async function measureRecording(recording: ProbeRecording, pattern: Patte
     relativeDelayMs: transport.relativeDelayMs,
   });
   const videoPackets = toReceived(recording.video.packets);
-  const audioPackets = toReceived(recording.audio.packets);
   const videoStep = expectedVideoStep(videoPackets, videoClockHz, pattern, options);
-  const audioStep: [number, StepSource] =
-    options.expectations === "stream" ? [findDominantStepTicks(audioPackets, audioClockHz) ?? patternAudioStepTicks, "stream"] : [patternAudioStepTicks, "pattern"];
   const videoContinuity = analyzeContinuity(videoPackets, { kind: "video", clockRateHz: videoClockHz, expectedStepTicks: videoStep[0], expectedStepSource: videoStep[1] });
-  const audioContinuity = analyzeContinuity(audioPackets, { kind: "audio", clockRateHz: audioClockHz, expectedStepTicks: audioStep[0], expectedStepSource: audioStep[1] });
+  const audioContinuity = analyzeContinuity(audioPackets, {
+    kind: "audio",
+    clockRateHz: audioClockHz,
+    expectedStepTicks: audioStep[0],
+    expectedStepSource: audioStep[1],
+    ...(lookaheadTrimmed ? { startTrimTicks: opusLookaheadSamples } : {}),
+  });
   const anomalies = findSyncAnomalies({
     audio: { continuity: audioContinuity, senderReports: audioClock.senderReports(), transitMs: transitSeries(audioFrames, audioClock) },
     video: { continuity: videoContinuity, senderReports: videoClock.senderReports(), transitMs: transitSeries(video.timedFrames, videoClock) },
@@ -165,7 +187,7 @@ export async function measureRecording(recording: ProbeRecording, pattern: Patte
       video: { count: recording.video.senderReports.length, ntpDriftPpm: videoClock.ntpDriftPpm() },
     },
     anomalies,
-    media: { video: { ...videoCodec, ...video.decoding }, audio: audioCodec },
+    media: { video: { ...videoCodec, ...video.decoding }, audio: { ...audioCodec, lookaheadCompensationMs: (lookaheadSamples * 1000) / 48_000 } },
   };
 }
 
@@ -233,12 +255,13 @@ function findBeeps(
   audioClockHz: number,
   pattern: PatternOptions,
   indexed: boolean,
+  lookaheadSamples: number,
 ): MarkerEvent[] {
   const unique = [...new Map(packets.map((p) => [p.seq, p])).values()].sort((a, b) => extendedTs.get(a)! - extendedTs.get(b)!);
   if (unique.length === 0) return [];
   const detector = indexed
-    ? new AudioOnsetDetector({ markerCodes: pattern.loopMarkers, beepMs: pattern.beepMs })
-    : new AudioOnsetDetector({ markerCodes: 1, beepMs: Math.max(pattern.beepMs, clipToneRule.minLengthMs), toneRule: clipToneRule });
+    ? new AudioOnsetDetector({ markerCodes: pattern.loopMarkers, beepMs: pattern.beepMs, lookaheadSamples })
+    : new AudioOnsetDetector({ markerCodes: 1, beepMs: Math.max(pattern.beepMs, clipToneRule.minLengthMs), toneRule: clipToneRule, lookaheadSamples });
   const onsets = [];
   try {
     for (const packet of unique) onsets.push(...detector.push(packet.payload, extendedTs.get(packet)!));

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { analyzeContinuity, findDominantStepTicks, type ReceivedPacket } from "../../../src/lib/analysis/index.js";
+import { analyzeContinuity, findDominantStepTicks, firstStepShortfallTicks, type ReceivedPacket } from "../../../src/lib/analysis/index.js";
 import { audioStream, createRandom, TWO_POW_32, videoStream } from "./synthetic-streams.js";
 
 const VIDEO = { kind: "video", clockRateHz: 90_000, expectedStepTicks: 3000 } as const;
@@ -103,6 +103,18 @@ describe("analyzeContinuity on broken timestamps", () => {
     const report = analyzeContinuity(packets, { ...AUDIO, toleranceTicks: 0 });
     assert.deepEqual(report.discontinuities.map((d) => d.deltaTicks), [1440]);
     assert.deepEqual(report.missingFrames, []);
+  });
+
+  it("takes a first step short by the sender's trimmed encoder lookahead as expected, and only the first", () => {
+    // GStreamer's opusenc: packet 0 at 0, packet k ≥ 1 at k × 960 − 312; here the sender also slips once later.
+    const stamps = Array.from({ length: 20 }, (_, k) => (k === 0 ? 0 : k * 960 - 312 + (k >= 15 ? -312 : 0)));
+    const packets: ReceivedPacket[] = stamps.map((rtpTs, i) => ({ seq: i, rtpTs, arrivalMs: 100 + i * 20, marker: false, payloadBytes: 80 }));
+    assert.equal(firstStepShortfallTicks(packets, 960), 312);
+    const report = analyzeContinuity(packets, { ...AUDIO, startTrimTicks: 312 });
+    assert.equal(report.startTrimTicks, 312);
+    assert.deepEqual(report.discontinuities.map((d) => d.deltaTicks), [648]);
+    assert.equal(report.stepsExact, 18 / 19);
+    assert.deepEqual(analyzeContinuity(packets, AUDIO).discontinuities.map((d) => d.deltaTicks), [648, 648]);
   });
 
   it("reports a timestamp that goes back in sending order as a backward jump", () => {
