@@ -9,8 +9,10 @@
 //   system        it opens sockets, needs root, network namespaces, external programs or a browser; files
 //                 under test/commands, test/e2e, test/interop and test/browser are system whatever they say;
 //   group NAME:N  it takes N (default 1) of the group's capacity while it runs (see groupCapacity below);
-//   alone         no other file runs beside it (20 sessions of ICE and DTLS in one process: with one core
-//                 held by a neighbour, 1 to 7 of the 20 failed to connect beside other real-time files).
+//   alone         no other file runs beside it; such files run once the others are done. With one core held
+//                 by a neighbour and other real-time files beside them, 1 to 7 of bench-sessions' 20 peer
+//                 connections failed to connect, and GStreamer's 1080p and 720p encodes in stream-corpus
+//                 fell 350 ms behind their own schedule.
 import { readFileSync, readdirSync, statSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawn } from "node:child_process";

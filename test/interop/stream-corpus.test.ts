@@ -1,4 +1,4 @@
-// test: system, group media:2
+// test: system, group media:2, alone
 // Issue 17's corpus: sync clips made by ffmpeg (test/helpers/sync-clip.ts), streamed to avsync by
 // two independent WebRTC senders at real resolutions, measured by `runBench --target` as a user
 // would: aiortc's MediaPlayer (fixtures/aiortc/file_server.py) and GStreamer's webrtcbin
