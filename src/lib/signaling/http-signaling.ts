@@ -11,9 +11,10 @@ import type { SessionDescription } from "./session-description.js";
  */
 export async function negotiateOverHttpOffer(url: string, offer: SessionDescription, options: SignalingOptions): Promise<NegotiatedSession> {
   const body = JSON.stringify({ ...options.offerFields, sdp: offer.sdp, type: offer.type });
-  const signal = deadline(options);
-  const { response } = await request(url, { method: "POST", headers: { "content-type": "application/json" }, body }, options, signal);
-  const text = await readBody(url, response, options, signal);
+  const { response, text } = await withDeadline(options, async (signal) => {
+    const { response } = await request(url, { method: "POST", headers: { "content-type": "application/json" }, body }, options, signal);
+    return { response, text: await readBody(url, response, options, signal) };
+  });
   if (!response.ok) throw statusError(url, response, text);
   try {
     const { answer, sessionId } = readJsonAnswer(text);
@@ -34,10 +35,11 @@ export async function negotiateOverWhxp(
   options: SignalingOptions,
   protocol: "WHEP" | "WHIP",
 ): Promise<NegotiatedSession> {
-  const signal = deadline(options);
-  const reached = await request(url, { method: "POST", headers: { "content-type": "application/sdp", accept: "application/sdp" }, body: offer.sdp }, options, signal);
+  const { reached, text } = await withDeadline(options, async (signal) => {
+    const reached = await request(url, { method: "POST", headers: { "content-type": "application/sdp", accept: "application/sdp" }, body: offer.sdp }, options, signal);
+    return { reached, text: await readBody(url, reached.response, options, signal) };
+  });
   const { response } = reached;
-  const text = await readBody(url, response, options, signal);
   if (!response.ok) throw statusError(url, response, text);
   let sdp: string;
   try {
@@ -65,10 +67,22 @@ export async function negotiateOverWhxp(
   return { answer: { type: "answer", sdp }, sessionId: resource ? safeText(resource.href, maxSessionIdChars) : null, close };
 }
 
-// One deadline for the whole exchange (every redirect and the body), ended early by Ctrl-C.
-function deadline(options: SignalingOptions): AbortSignal {
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  return options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+// One deadline for the whole exchange (every redirect and the body), ended early by Ctrl-C. Its own
+// timer, held until the exchange ends: Node 20 may collect an AbortSignal.timeout that only an
+// AbortSignal.any refers to before it fires (nodejs/node#57736), and a silent target then held a
+// bench with --signaling-timeout 1.5 for 30 s, until the test killed it.
+async function withDeadline<T>(options: SignalingOptions, exchange: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${options.timeoutMs} ms`, "TimeoutError")), options.timeoutMs);
+  const interrupt = (): void => controller.abort(options.signal?.reason);
+  if (options.signal?.aborted) interrupt();
+  options.signal?.addEventListener("abort", interrupt, { once: true });
+  try {
+    return await exchange(controller.signal);
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", interrupt);
+  }
 }
 
 // Headers go to the target's own origin only; an origin the user allowed is reached without them.
