@@ -31,14 +31,22 @@ const ms = formatOffsetMs;
 // later one, which Chromium's account does not model (quiet runs: medians −9 … +16 ms, markers −11 …
 // +19 ms; one loaded CI run, in which Chromium left 17 frames unpresented just before, read a median
 // of +27.6 ms, +16.8 … +29.5 ms; docs/browser-probe.md).
-function assertAgreesWithChromium(result: BenchResult, what: string): void {
+// Chromium's view is known only between its changes, where its audio delay held still. On a loaded
+// machine it may never hold still: one run beside the suite's other files moved its audio delay by 3 to
+// 37 ms nearly every second (75 → 98 → 109 → 182 → 136 ms), and its view was known for 2 of 30 markers
+// (two other such runs: 13 and 20). So each run checks every marker whose view is known, however few,
+// and the file requires enough of them over all its runs (markersCompared, checked last).
+const markersCompared: { what: string; count: number }[] = [];
+function assertAgreesWithChromium(result: BenchResult, what: string): string {
   const browser = result.browser!;
   const comparison = browser.comparison!;
   const fps = result.config.pattern.fps;
   const toleranceMs = 1000 / fps + 5;
   assert.ok(browser.chromiumSync.logged, "Chromium's sync log was read");
   const agreement = summarize(comparison.agreementMs.map(([, a]) => a));
-  assert.ok(agreement.count >= 5, `Chromium's view is known for ${agreement.count} markers (${browser.chromiumSync.estimates.length} estimates, ${browser.chromiumSync.changes.length} changes)`);
+  markersCompared.push({ what, count: agreement.count });
+  const known = `Chromium's view is known for ${agreement.count} of ${browser.markers.paired} markers (${browser.chromiumSync.estimates.length} estimates, ${browser.chromiumSync.changes.length} changes, ${browser.chromiumSync.changeSpans.length} spans in which a delay moved)`;
+  if (agreement.count === 0) return `${known}: nothing to compare in this run`;
   assert.ok(
     Math.abs(agreement.p50!) <= toleranceMs,
     `${what}: the page is ${ms(agreement.p50!)} (median of ${agreement.count} markers; ${ms(agreement.min!)} … ${ms(agreement.max!)}) from Chromium's account, ${ms(comparison.senderClockMs!)} + its residual (±${toleranceMs.toFixed(1)})`,
@@ -51,6 +59,7 @@ function assertAgreesWithChromium(result: BenchResult, what: string): void {
       `${what}: at ${((tMs - browser.timesMs.connected!) / 1000).toFixed(1)} s the page measured ${ms(marker.renderedOffsetMs)}, Chromium's account is ${ms(comparison.senderClockMs!)} + its residual ${ms(estimate.residualMs)}: ${ms(a)} apart`,
     );
   }
+  return `${known}; the page agrees within ${ms(agreement.min!)} … ${ms(agreement.max!)}`;
 }
 
 // Every flash the page saw is paired, and every beep left alone has its flash among the frames the
@@ -105,7 +114,7 @@ describe("bench --probe browser", { skip: skipWithoutChromium }, () => {
       t.diagnostic(assertEveryMarkerAccounted(result));
       assert.ok(browser.stats.some((s) => s.type === "inbound-rtp" && s.kind === "video" && typeof s.jitterBufferEmittedCount === "number"));
       assert.equal(browser.comparison!.senderClockMs, injectedMs);
-      assertAgreesWithChromium(result, `content ${injectedMs}`);
+      t.diagnostic(assertAgreesWithChromium(result, `content ${injectedMs}`));
       const { floors, levels } = addedDelayFloors(result);
       const floor = summarize(floors);
       for (const level of levels) levelsSeen.add(level);
@@ -133,7 +142,7 @@ describe("bench --probe browser", { skip: skipWithoutChromium }, () => {
       // 152 of 1,350, and 22 of the 45 flashes among them), so a marker can go unseen by any viewer;
       // what must hold is that every marker is accounted for: paired, or its flash listed as unseen.
       t.diagnostic(assertEveryMarkerAccounted(result));
-      assertAgreesWithChromium(result, `${kind} −80`);
+      t.diagnostic(assertAgreesWithChromium(result, `${kind} −80`));
       if (comparison.renderedMs !== null) {
         assert.ok(comparison.followedTimestampsPct !== null, "steady: the share Chromium followed is stated");
         assert.match(comparison.explanation, kind === "schedule" ? /schedule error .* it corrected -?\d+%/ : /timestamp error .* so -?\d+% of it reaches the viewer/);
@@ -142,6 +151,13 @@ describe("bench --probe browser", { skip: skipWithoutChromium }, () => {
       }
     });
   }
+
+  // The five runs above show 180 markers; quiet runs know Chromium's view for 13 to 20 of every 30,
+  // a loaded one for 2. At least 15 compared over all five keeps the check above meaningful.
+  test("Chromium's own account was known for enough markers across the runs to check the page against it", () => {
+    const total = markersCompared.reduce((sum, run) => sum + run.count, 0);
+    assert.ok(total >= 15, `markers compared with Chromium's account: ${markersCompared.map((run) => `${run.what} ${run.count}`).join(", ")}`);
+  });
 
   // The sender skips marker 2's flash frame (push frame 15 + 2 × 30: after the 0.5 s lead-in) and
   // three plain frames: no browser can present them. The page must count them as never presented,
