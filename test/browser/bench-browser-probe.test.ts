@@ -176,7 +176,12 @@ describe("bench --probe browser", { skip: skipWithoutChromium }, () => {
     const { markers, frames } = result.browser!;
     t.diagnostic(assertEveryMarkerAccounted(result));
     const unseen = markers.unseenFlashes.find((f) => f.markerCode === 2);
-    assert.ok(unseen?.surelyDropped, `marker 2's flash is listed as surely dropped: ${JSON.stringify(markers.unseenFlashes)}`);
+    // The sender's ledger says the flash frame was never sent; the page says "surely dropped" only when
+    // no frame was presented between the last two it read. With a core busy its callback missed frames
+    // Chromium did present (one run: marker 2 unseen, surelyDropped false), and then it rightly cannot
+    // be sure: that is allowed only when callbacks were missed.
+    assert.ok(unseen, `marker 2's flash is listed as unseen: ${JSON.stringify(markers.unseenFlashes)}`);
+    assert.ok(unseen.surelyDropped || frames.compositorMissed > 0, `marker 2's flash is listed as surely dropped, or the page missed callbacks: ${JSON.stringify(markers.unseenFlashes)}, ${JSON.stringify(frames)}`);
     assert.deepEqual(markers.unpairedBeeps.map((b) => b.markerCode), markers.unseenFlashes.map((f) => f.markerCode), "only the unseen flashes' beeps are unpaired");
     assert.ok(frames.notPresented >= dropped.length, `never presented ${frames.notPresented}, the sender skipped ${dropped.length}`);
     // Timed where it was due: one marker period after marker 1's flash, within a frame (a vsync either side, or one step of Chromium's sync).
