@@ -64,7 +64,7 @@ export async function runDecodePerf(): Promise<void> {
   console.log("decoder only, 1920x1080 frames per second (median of repeats)");
   for (const codec of codecs) {
     const recording = recordings.get(`${codec} 1920x1080`)!;
-    const frames = assembleVideoFrames(recording.video.packets, codec).filter((f) => f.complete).map((f) => f.data);
+    const frames = assembleVideoFrames(Array.from(recording.video.packets), codec).filter((f) => f.complete).map((f) => f.data);
     const ffmpegFps: number[] = [];
     const libavFps: number[] = [];
     for (let r = 0; r < repeats; r++) {

@@ -9,6 +9,7 @@ import { pusherConfigFromFlags } from "../lib/cli/pusher-config.js";
 import { pusherFlags } from "../lib/cli/shared-flags.js";
 import { targetConfigFromFlags, targetFlags } from "../lib/cli/target-flags.js";
 import { parseProbeKinds, removeStaleChromiumProfiles, renderBrowserSummary } from "../lib/browser/index.js";
+import { externalRate, patternRate, recordingOverBudget } from "../lib/probe/index.js";
 import { createRunFolder, finishRunFolder, gateFailureMessage, prepareGate, renderBenchSummary, renderGateSummary } from "../lib/report/index.js";
 
 const defaultDurationS = 10;
@@ -85,6 +86,8 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
       }
       config = pusherConfigFromFlags(flags);
       targetConfig = targetConfigFromFlags(flags);
+      const overBudget = probes.includes("node") ? recordingOverBudget(targetConfig.sessions, durationS, targetConfig.target ? externalRate : patternRate) : null;
+      if (overBudget) throw new Error(overBudget);
       gateSpec = prepareGate(gateOptionsFromFlags(flags), "bench");
     } catch (error) {
       this.error((error as Error).message, { exit: exitCodes.runFailed });

@@ -76,19 +76,21 @@ export function recordingFromClip(clips: SyncClip | SyncClip[], opts: ClipRecord
   const pt = opts.payloadTypes ?? { audio: 111, video: 96 };
   const videoPacketizer = opts.h264 ? h264PacketizerFor(opts.h264) : packetizerFor(opts.codec);
   const fmtp = opts.codec !== "h264" ? undefined : h264Fmtp(opts.h264, parts.flatMap((p) => p.video));
+  const videoPackets: RecordedPacket[] = [];
+  const audioPackets: RecordedPacket[] = [];
   const video: StreamRecording = {
     ssrc: 1,
     codecs: [{ payloadType: pt.video, mimeType: `video/${opts.codec === "h264" ? "H264" : opts.codec.toUpperCase()}`, clockRateHz: 90_000, ...(fmtp ? { fmtp } : {}) }],
-    packets: [],
+    packets: videoPackets,
     senderReports: [],
   };
-  const audio: StreamRecording = { ssrc: 2, codecs: [{ payloadType: pt.audio, mimeType: "audio/opus", clockRateHz: 48_000, channels: 2 }], packets: [], senderReports: [] };
+  const audio: StreamRecording = { ssrc: 2, codecs: [{ payloadType: pt.audio, mimeType: "audio/opus", clockRateHz: 48_000, channels: 2 }], packets: audioPackets, senderReports: [] };
   let seq = 65_000;
   stream.video.forEach((frame, i) => {
     const senderMs = (i * 1000) / clip.spec.fps;
     const rtpTs = (videoBase + Math.round(i * (90_000 / clip.spec.fps) * scale)) >>> 0;
     for (const packet of videoPacketizer(frame, rtpTs)) {
-      video.packets.push(recorded(packet, (seq++ & 0xffff), rtpTs, pt.video, t0 + senderMs + transitMs));
+      videoPackets.push(recorded(packet, (seq++ & 0xffff), rtpTs, pt.video, t0 + senderMs + transitMs));
     }
   });
   const opus = new OpusPacketizer();
@@ -96,7 +98,7 @@ export function recordingFromClip(clips: SyncClip | SyncClip[], opts: ClipRecord
     const senderMs = k * 20;
     const trimmed = opts.opusTimestamps === "presentation" && k > 0 ? opusLookaheadSamples : 0;
     const rtpTs = (audioBase + Math.round((k * 960 - trimmed) * scale)) >>> 0;
-    for (const packet of opus.packetize(frame, rtpTs)) audio.packets.push(recorded(packet, k & 0xffff, rtpTs, pt.audio, t0 + senderMs + transitMs));
+    for (const packet of opus.packetize(frame, rtpTs)) audioPackets.push(recorded(packet, k & 0xffff, rtpTs, pt.audio, t0 + senderMs + transitMs));
   });
   const durationMs = (stream.video.length * 1000) / clip.spec.fps;
   for (let s = 0; s * 1000 < durationMs; s++) {

@@ -22,7 +22,7 @@ import {
   type TransportDelay,
 } from "../analysis/index.js";
 import { AudioOnsetDetector, clipToneRule, findFlashOnsets, opusLookaheadSamples, type PatternOptions } from "../media/index.js";
-import type { ProbeRecording, RecordedPacket, StreamRecording } from "./recording.js";
+import type { ProbeRecording, RecordedPacket, RecordedSenderReport } from "./recording.js";
 import { decodeVideo, type VideoDecoding } from "./video-decoding.js";
 import { identifyStreamCodec, type StreamCodec } from "./stream-codec.js";
 
@@ -114,14 +114,17 @@ export async function measureRecording(recording: ProbeRecording, pattern: Patte
   const videoClockHz = videoCodec.clockRateHz ?? defaultVideoClockHz;
   const audioClock = new SenderClock(audioClockHz);
   const videoClock = new SenderClock(videoClockHz);
-  const audioTs = extendTimestamps(recording.audio, audioClock);
-  const videoTs = extendTimestamps(recording.video, videoClock);
+  // One view object per packet for the whole measurement: the timestamp maps are keyed by them.
+  const audioRecorded = Array.from(recording.audio.packets);
+  const videoRecorded = Array.from(recording.video.packets);
+  const audioTs = extendTimestamps(audioRecorded, recording.audio.senderReports, audioClock);
+  const videoTs = extendTimestamps(videoRecorded, recording.video.senderReports, videoClock);
 
-  const video = await scanVideo(recording.video.packets, videoTs, videoCodec, pattern, mode !== "none");
+  const video = await scanVideo(videoRecorded, videoTs, videoCodec, pattern, mode !== "none");
   const indexed = mode === "indexed" || (mode === "auto" && video.codedShare >= 0.5);
   let source: MarkerSource = mode === "none" ? "none" : indexed ? "indexed" : "flash-beep";
   const flashes = source === "indexed" ? video.indexedFlashes : source === "flash-beep" ? video.flashOnsets : [];
-  const audioPackets = toReceived(recording.audio.packets);
+  const audioPackets = toReceived(audioRecorded);
   const audioStep: [number, StepSource] =
     options.expectations === "stream" ? [findDominantStepTicks(audioPackets, audioClockHz) ?? patternAudioStepTicks, "stream"] : [patternAudioStepTicks, "pattern"];
   // Opus senders differ in what their RTP timestamps name. libwebrtc, aiortc and avsync stamp the
@@ -132,7 +135,7 @@ export async function measureRecording(recording: ProbeRecording, pattern: Patte
   const lookaheadTrimmed =
     audioCodec.codec?.toLowerCase() === "opus" && audioClockHz === 48_000 && firstStepShortfallTicks(audioPackets, audioStep[0]) === opusLookaheadSamples;
   const lookaheadSamples = lookaheadTrimmed ? 0 : opusLookaheadSamples;
-  const beeps = source === "none" ? [] : findBeeps(recording.audio.packets, audioTs, audioClockHz, pattern, source === "indexed", lookaheadSamples);
+  const beeps = source === "none" ? [] : findBeeps(audioRecorded, audioTs, audioClockHz, pattern, source === "indexed", lookaheadSamples);
   const pairing = pairMarkers(flashes, beeps, {
     markerPeriodMs: pattern.markerPeriodS * 1000,
     loopMarkers: source === "indexed" ? pattern.loopMarkers : 1,
@@ -140,14 +143,14 @@ export async function measureRecording(recording: ProbeRecording, pattern: Patte
   // Speech after a pause reads as a beep and a bright scene cut as a flash; without a pair neither is a marker.
   if (source === "flash-beep" && pairing.pairs.length === 0 && mode === "auto") source = "none";
   const offsets = contentOffsets(source === "none" ? [] : pairing.pairs, videoClock, audioClock);
-  const audioFrames = recording.audio.packets.map((p) => ({ rtpTs: audioTs.get(p)!, arrivalMs: p.arrivalMs }));
+  const audioFrames = audioRecorded.map((p) => ({ rtpTs: audioTs.get(p)!, arrivalMs: p.arrivalMs }));
   const transport = transportRelativeDelay(video.timedFrames, audioFrames, videoClock, audioClock);
   const errorKind = classifyError({
     senderOffsetMs: offsets.senderOffsetMs,
     arrivalOffsetMs: offsets.arrivalOffsetMs,
     relativeDelayMs: transport.relativeDelayMs,
   });
-  const videoPackets = toReceived(recording.video.packets);
+  const videoPackets = toReceived(videoRecorded);
   const videoStep = expectedVideoStep(videoPackets, videoClockHz, pattern, options);
   const videoContinuity = analyzeContinuity(videoPackets, { kind: "video", clockRateHz: videoClockHz, expectedStepTicks: videoStep[0], expectedStepSource: videoStep[1] });
   const audioContinuity = analyzeContinuity(audioPackets, {
@@ -238,11 +241,11 @@ function toReceived(packets: readonly RecordedPacket[]): ReceivedPacket[] {
 
 // Packets and Sender Reports must be unwrapped by one unwrapper in arrival order, so both share
 // the clock's extended timestamp space across 32-bit wraps.
-function extendTimestamps(stream: StreamRecording, clock: SenderClock): Map<RecordedPacket, number> {
+function extendTimestamps(packets: readonly RecordedPacket[], senderReports: readonly RecordedSenderReport[], clock: SenderClock): Map<RecordedPacket, number> {
   const events: Array<{ arrivalMs: number; apply: () => void }> = [];
   const extended = new Map<RecordedPacket, number>();
-  for (const packet of stream.packets) events.push({ arrivalMs: packet.arrivalMs, apply: () => extended.set(packet, clock.unwrap(packet.rtpTs)) });
-  for (const sr of stream.senderReports) events.push({ arrivalMs: sr.arrivalMs, apply: () => clock.addSenderReport(sr) });
+  for (const packet of packets) events.push({ arrivalMs: packet.arrivalMs, apply: () => extended.set(packet, clock.unwrap(packet.rtpTs)) });
+  for (const sr of senderReports) events.push({ arrivalMs: sr.arrivalMs, apply: () => clock.addSenderReport(sr) });
   events.sort((a, b) => a.arrivalMs - b.arrivalMs);
   for (const event of events) event.apply();
   return extended;

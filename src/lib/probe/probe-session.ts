@@ -5,6 +5,7 @@ import { createLoopbackPeer, enlargeReceiveBuffers, readSocketDrops, videoCodecN
 import type { SessionDescription } from "../signaling/index.js";
 import { quoteSnippet } from "../text/index.js";
 import { defaultMediaTimeoutMs, findDeadMedia } from "./media-liveness.js";
+import { PacketLog, PayloadSpill } from "./packet-log.js";
 import type { ProbeRecording, RecordedCodec, StreamRecording } from "./recording.js";
 
 /** How the probe reaches a target: send our offer, get its answer, and later hang up. */
@@ -38,7 +39,7 @@ export interface ProbeOptions {
   expectedMediaMs?: number;
 }
 
-const emptyStream = (): StreamRecording => ({ ssrc: null, codecs: [], packets: [], senderReports: [] });
+const emptyStream = (spill: PayloadSpill): StreamRecording => ({ ssrc: null, codecs: [], packets: new PacketLog(spill), senderReports: [] });
 
 /**
  * Receives one audio and one video stream over real WebRTC and records every RTP packet and Sender
@@ -46,13 +47,17 @@ const emptyStream = (): StreamRecording => ({ ssrc: null, codecs: [], packets: [
  * right after SRTP decryption.
  */
 export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRecording> {
+  // Both streams' payloads go to one file: memory holds only each packet's fixed fields.
+  const spill = new PayloadSpill();
+  const audio = emptyStream(spill);
+  const video = emptyStream(spill);
   const recording: ProbeRecording = {
     startedAtMs: performance.now(),
     connectedAtMs: null,
     endedAtMs: null,
     sessionId: null,
-    audio: emptyStream(),
-    video: emptyStream(),
+    audio,
+    video,
   };
   options.onRecording?.(recording);
   const pc: RTCPeerConnection = createLoopbackPeer({ videoCodecs: options.videoCodecs ?? videoCodecNames });
@@ -62,18 +67,12 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
     pc.addTransceiver("audio", { direction: "recvonly" });
     pc.addTransceiver("video", { direction: "recvonly" });
     pc.onTrack.subscribe((track) => {
-      const stream = track.kind === "audio" ? recording.audio : recording.video;
+      const stream = track.kind === "audio" ? audio : video;
+      const packets = stream.packets as PacketLog;
       track.onReceiveRtp.subscribe((rtp) => {
         const arrivalMs = performance.now();
         stream.ssrc = rtp.header.ssrc;
-        stream.packets.push({
-          seq: rtp.header.sequenceNumber,
-          rtpTs: rtp.header.timestamp,
-          marker: rtp.header.marker,
-          arrivalMs,
-          payload: rtp.payload,
-          payloadType: rtp.header.payloadType,
-        });
+        packets.push(rtp.header.sequenceNumber, rtp.header.timestamp, rtp.header.marker, arrivalMs, rtp.header.payloadType, rtp.payload);
       });
       track.onReceiveRtcp.subscribe((rtcp) => {
         if (!(rtcp instanceof RtcpSrPacket)) return;

@@ -28,11 +28,20 @@ export interface RecordedSenderReport {
   packetCount: number;
 }
 
+/**
+ * A stream's packets in arrival order: the probe's compact `PacketLog` (payloads spilled to
+ * disk), or a plain array (recordings built by hand).
+ */
+export interface PacketSequence extends Iterable<RecordedPacket> {
+  readonly length: number;
+  at(index: number): RecordedPacket | undefined;
+}
+
 export interface StreamRecording {
   ssrc: number | null;
   /** The codecs the answer allowed for this stream (empty in recordings made before issue 17). */
   codecs?: RecordedCodec[];
-  packets: RecordedPacket[];
+  packets: PacketSequence;
   senderReports: RecordedSenderReport[];
 }
 

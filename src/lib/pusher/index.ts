@@ -4,3 +4,4 @@ export type { MediaOutput } from "./media-output.js";
 export { parseFrameList } from "./frame-list.js";
 export { mediaScheduler } from "./media-scheduler.js";
 export { contentLeadIn, countExpectedMarkers, type ContentLeadIn } from "./content-lead-in.js";
+export { LatenessLog } from "./lateness-log.js";

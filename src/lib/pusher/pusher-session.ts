@@ -4,6 +4,7 @@ import { Av1Packetizer, H264Packetizer, OpusPacketizer, Vp8Packetizer, Vp9Packet
 import { placeBeepOnsetSample, type EncodedPattern, type VideoCodecName } from "../media/index.js";
 import { buildSenderReport } from "./sender-report.js";
 import { contentLeadIn, type ContentLeadIn } from "./content-lead-in.js";
+import { LatenessLog } from "./lateness-log.js";
 import { mediaScheduler, type MediaScheduler } from "./media-scheduler.js";
 import type { MediaOutput } from "./media-output.js";
 
@@ -101,6 +102,8 @@ export class PusherSession {
   private readonly ownJobs = new Set<(nowMs: number) => void>();
   private loopDelay: IntervalHistogram | undefined;
   private readonly pacing: PacingReport;
+  // Each stream's lateness, compact while running; report() writes it into pacing's latenessMs.
+  private readonly lateness = { audio: new LatenessLog(), video: new LatenessLog() };
   private readonly leadIn: ContentLeadIn;
   // Content audio frame → the beep onsets it carries: marker code and ms into the frame.
   private readonly beepOnsets = new Map<number, Array<{ markerCode: number; intoMs: number }>>();
@@ -172,7 +175,13 @@ export class PusherSession {
 
   /** The pacing measured so far (complete once `done` resolved). */
   report(): PacingReport {
-    return { ...this.pacing, markers: [...this.sentMarkers.values()].sort((a, b) => a.occurrence - b.occurrence) };
+    const { audio, video } = this.pacing;
+    return {
+      ...this.pacing,
+      audio: { ...audio, latenessMs: this.lateness.audio.toPairs() },
+      video: { ...video, latenessMs: this.lateness.video.toPairs() },
+      markers: [...this.sentMarkers.values()].sort((a, b) => a.occurrence - b.occurrence),
+    };
   }
 
   private get fps(): number {
@@ -252,7 +261,7 @@ export class PusherSession {
           const sentMs = this.send(this.audio, this.audioPacketizer.packetize(this.audioContent(index), ts >>> 0));
           this.noteAudioSent(index, sentMs);
           this.pacing.audio.framesSent++;
-          this.pacing.audio.latenessMs.push([index, sentMs - this.audioDueMs(index)]);
+          this.lateness.audio.push(index, sentMs - this.audioDueMs(index));
         }
         pushAudio(index + 1);
         this.finishIfComplete();
@@ -269,7 +278,7 @@ export class PusherSession {
           const sentMs = this.send(this.video, this.videoPacketizer.packetize(this.videoContent(index), ts >>> 0));
           this.noteVideoSent(index, sentMs);
           this.pacing.video.framesSent++;
-          this.pacing.video.latenessMs.push([index, sentMs - this.videoDueMs(index)]);
+          this.lateness.video.push(index, sentMs - this.videoDueMs(index));
         }
         pushVideo(index + 1);
         this.finishIfComplete();
@@ -317,7 +326,7 @@ export class PusherSession {
         const sentMs = this.send(this.audio, this.audioPacketizer.packetize(this.audioContent(index), ts >>> 0));
         this.noteAudioSent(index, sentMs);
         this.pacing.audio.framesSent++;
-        this.pacing.audio.latenessMs.push([index, sentMs - this.audioDueMs(index)]);
+        this.lateness.audio.push(index, sentMs - this.audioDueMs(index));
       }
       this.later(1, pullAudio);
     };
@@ -341,7 +350,7 @@ export class PusherSession {
         const sentMs = this.send(this.video, this.videoPacketizer.packetize(this.videoContent(currentVideo), ts >>> 0));
         this.noteVideoSent(currentVideo, sentMs);
         this.pacing.video.framesSent++;
-        this.pacing.video.latenessMs.push([currentVideo, sentMs - this.videoDueMs(currentVideo)]);
+        this.lateness.video.push(currentVideo, sentMs - this.videoDueMs(currentVideo));
       }
       this.later(1000 / this.fps, pullVideo);
     };
