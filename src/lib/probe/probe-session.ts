@@ -39,7 +39,7 @@ export interface ProbeOptions {
   expectedMediaMs?: number;
 }
 
-const emptyStream = (spill: PayloadSpill): StreamRecording => ({ ssrc: null, codecs: [], packets: new PacketLog(spill), senderReports: [] });
+const emptyStream = (packets: PacketLog): StreamRecording => ({ ssrc: null, codecs: [], packets, senderReports: [] });
 
 /**
  * Receives one audio and one video stream over real WebRTC and records every RTP packet and Sender
@@ -49,8 +49,9 @@ const emptyStream = (spill: PayloadSpill): StreamRecording => ({ ssrc: null, cod
 export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRecording> {
   // Both streams' payloads go to one file: memory holds only each packet's fixed fields.
   const spill = new PayloadSpill();
-  const audio = emptyStream(spill);
-  const video = emptyStream(spill);
+  const logs = { audio: new PacketLog(spill), video: new PacketLog(spill) };
+  const audio = emptyStream(logs.audio);
+  const video = emptyStream(logs.video);
   const recording: ProbeRecording = {
     startedAtMs: performance.now(),
     connectedAtMs: null,
@@ -68,7 +69,7 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
     pc.addTransceiver("video", { direction: "recvonly" });
     pc.onTrack.subscribe((track) => {
       const stream = track.kind === "audio" ? audio : video;
-      const packets = stream.packets as PacketLog;
+      const packets = track.kind === "audio" ? logs.audio : logs.video;
       track.onReceiveRtp.subscribe((rtp) => {
         const arrivalMs = performance.now();
         stream.ssrc = rtp.header.ssrc;
