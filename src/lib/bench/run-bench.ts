@@ -283,11 +283,17 @@ function firstSessionPacing(target: EmbeddedTarget): () => Promise<PacingReport 
     if (target.sessions[0]) resolve(target.sessions[0]);
     else target.once("session", resolve);
   });
-  return () =>
-    Promise.race([
-      session.then((s) => (s.stop(), s.finished)),
-      new Promise<PacingReport | null>((resolve) => setTimeout(() => resolve(null), 2000)),
-    ]);
+  return async () => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        session.then((s) => (s.stop(), s.finished)),
+        new Promise<PacingReport | null>((resolve) => (timer = setTimeout(() => resolve(null), 2000))),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }
 
 async function measureSlots(result: BenchResult, slots: readonly ProbeSlot[], options: BenchOptions, events: EventEmitter<BenchEvents>): Promise<void> {

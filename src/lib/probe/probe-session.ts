@@ -164,12 +164,21 @@ async function recordUntil(pc: RTCPeerConnection, recording: ProbeRecording, opt
   const states = pc.connectionStateChange.subscribe((state) => {
     if (state === "failed" || state === "closed") declare(`peer connection ${state} ${sinceConnected(performance.now())}`);
   });
+  // Whichever way the recording ends, the waits still pending end with it: a planned-duration timer
+  // left running held the process up to the whole duration after bench had finished (9 s of 15 for
+  // `bench --duration 3`, whose senders end first).
+  const ended = new AbortController();
+  const endOnAbort = (): void => ended.abort();
+  if (options.signal?.aborted) ended.abort();
+  else options.signal?.addEventListener("abort", endOnAbort, { once: true });
   const planned = options.sendersDone
-    ? Promise.race([sleepUnlessAborted(options.durationMs, options.signal), options.sendersDone.done.then(() => sleepUnlessAborted(options.sendersDone!.drainMs, options.signal))])
-    : sleepUnlessAborted(options.durationMs, options.signal);
+    ? Promise.race([sleepUnlessAborted(options.durationMs, ended.signal), options.sendersDone.done.then(() => sleepUnlessAborted(options.sendersDone!.drainMs, ended.signal))])
+    : sleepUnlessAborted(options.durationMs, ended.signal);
   try {
     await Promise.race([planned, died]);
   } finally {
+    ended.abort();
+    options.signal?.removeEventListener("abort", endOnAbort);
     clearInterval(check);
     states.unSubscribe();
   }
