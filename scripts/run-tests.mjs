@@ -11,8 +11,7 @@
 //   group NAME:N  it takes N (default 1) of the group's capacity while it runs (see groupCapacity below);
 //   alone         no other file runs beside it; such files run once the others are done. With one core held
 //                 by a neighbour and other real-time files beside them, 1 to 7 of bench-sessions' 20 peer
-//                 connections failed to connect, and GStreamer's 1080p and 720p encodes in stream-corpus
-//                 fell 350 ms behind their own schedule.
+//                 connections failed to connect.
 import { readFileSync, readdirSync, statSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawn } from "node:child_process";

@@ -16,7 +16,7 @@ export function aiortcMissing(): string | null {
 
 /** Why the GStreamer sender (fixtures/gstreamer/webrtc_sender.py) cannot run here, or null: tests skip with this reason. */
 export function gstreamerMissing(): string | null {
-  const elements = ["webrtcbin", "x264enc", "vp8enc", "opusenc", "rtph264pay", "rtpvp8pay", "rtpopuspay", "nicesrc", "decodebin", "avdec_h264", "qtdemux"];
+  const elements = ["webrtcbin", "ivfparse", "h264parse", "opusenc", "rtph264pay", "rtpvp8pay", "rtpopuspay", "nicesrc", "qtdemux"];
   const probe = spawnSync(
     python,
     ["-c", `import gi; gi.require_version('Gst', '1.0'); gi.require_version('GstWebRTC', '1.0'); from gi.repository import Gst; Gst.init(None); missing = [e for e in ${JSON.stringify(elements)} if not Gst.ElementFactory.find(e)]; assert not missing, missing`],
@@ -24,7 +24,7 @@ export function gstreamerMissing(): string | null {
   );
   if (probe.error || probe.status !== 0) {
     const why = probe.error ? String(probe.error) : probe.stderr.trim().split("\n").at(-1);
-    return `GStreamer's webrtcbin sender cannot run (${why}); install gstreamer1.0-plugins-bad -good -ugly gstreamer1.0-libav gstreamer1.0-nice python3-gst-1.0 (scripts/setup.sh --test)`;
+    return `GStreamer's webrtcbin sender cannot run (${why}); install gstreamer1.0-plugins-bad -good -base gstreamer1.0-nice python3-gst-1.0 (scripts/setup.sh --test)`;
   }
   return null;
 }

@@ -77,3 +77,25 @@ export function makeSyncClip(spec: SyncClipSpec): SyncClip {
   }
   return { path, spec, firstFlashS, markers };
 }
+
+/**
+ * The clip's video encoded once more, offline, as a live sender would send it (for a sender that
+ * only packetizes: fixtures/gstreamer/webrtc_sender.py): VP8 by libvpx in IVF, H.264 by libx264
+ * (constrained baseline, no lookahead) in QuickTime, a keyframe every second, at `bitrateBps`.
+ * The same frames as the clip's, frame for frame: only the encoding differs.
+ */
+export function encodeClipVideo(clip: SyncClip, codec: "VP8" | "H264", bitrateBps: number): string {
+  const path = clip.path.replace(/\.mov$/, `-${codec.toLowerCase()}-${bitrateBps}.${codec === "VP8" ? "ivf" : "mov"}`);
+  if (!existsSync(path)) {
+    const rate = ["-b:v", String(bitrateBps), "-maxrate", String(bitrateBps), "-bufsize", String(bitrateBps), "-g", String(clip.spec.fps)];
+    const encoder =
+      codec === "VP8"
+        ? ["-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-lag-in-frames", "0", "-auto-alt-ref", "0", ...rate, "-f", "ivf"]
+        : ["-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-profile:v", "baseline", "-pix_fmt", "yuv420p", ...rate, "-f", "mov"];
+    const partial = `${path}.partial`;
+    const run = spawnSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-i", clip.path, "-an", ...encoder, partial], { encoding: "utf8" });
+    if (run.status !== 0) throw new Error(`ffmpeg could not encode the clip's video: ${run.stderr}`);
+    renameSync(partial, path);
+  }
+  return path;
+}

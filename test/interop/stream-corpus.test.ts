@@ -1,4 +1,4 @@
-// test: system, group media:2, alone
+// test: system, group media:2
 // Issue 17's corpus: sync clips made by ffmpeg (test/helpers/sync-clip.ts), streamed to avsync by
 // two independent WebRTC senders at real resolutions, measured by `runBench --target` as a user
 // would: aiortc's MediaPlayer (fixtures/aiortc/file_server.py) and GStreamer's webrtcbin
@@ -15,7 +15,8 @@
 // A sender whose ledger says it fell more than maxBehindMs behind its schedule did not send the
 // clip as timed (an un-indexed clip's pairing then wraps by a period): such a run fails with that
 // figure instead of being judged, as it says the fixture cannot keep up on this machine. Seen:
-// ≤ 89 ms in passing runs; 2.3 s for GStreamer at 1080p with its encoders at nice 0 and a busy core.
+// ≤ 89 ms in passing runs; 0.9–3.5 s for GStreamer at 720p and 1080p when it still encoded the video
+// live and another process held a core (it now sends video ffmpeg encoded offline: ≤ 10 ms behind).
 import { strict as assert } from "node:assert";
 import { after, describe, test } from "node:test";
 import { runBench, type BenchResult } from "../../src/lib/bench/index.js";
@@ -23,7 +24,7 @@ import { stallDelayBoundMs } from "../../src/lib/probe/index.js";
 import { noInjections } from "../../src/lib/pusher/index.js";
 import { parseTargetUrl } from "../../src/lib/signaling/index.js";
 import { aiortcMissing, gstreamerMissing, startAiortcServer, startFixtureServer, type AiortcServer } from "../helpers/aiortc-server.js";
-import { ffmpegMissing, makeSyncClip, type SyncClip, type SyncClipSpec } from "../helpers/sync-clip.js";
+import { encodeClipVideo, ffmpegMissing, makeSyncClip, type SyncClip, type SyncClipSpec } from "../helpers/sync-clip.js";
 
 const senderToleranceMs = 1;
 const arrivalToleranceMs = 3;
@@ -38,14 +39,14 @@ interface CorpusCase {
 }
 
 // Niceness (as root): aiortc encodes, paces and stamps its SRs in Python at −10, like avsync's own
-// pusher thread. GStreamer's decoders and encoders run at −5, below avsync's probe (−10) and above a
+// pusher thread. GStreamer's readers and audio encoder run at −5, below avsync's probe (−10) and above a
 // busy neighbour (0); its sending threads raise themselves to −10 (fixtures/gstreamer/webrtc_sender.py).
 const senders: Record<Sender, { fixture: string; args: (c: CorpusCase, clip: SyncClip) => string[]; missing: () => string | null; nice: number }> = {
   aiortc: { fixture: "aiortc/file_server.py", args: (c, clip) => ["--file", clip.path, "--video-codec", c.codec], missing: aiortcMissing, nice: -10 },
   gstreamer: {
     fixture: "gstreamer/webrtc_sender.py",
     nice: -5,
-    args: (c, clip) => ["--file", clip.path, "--video-codec", c.codec, "--fps", String(c.clip.fps), "--video-bitrate", String(c.clip.height >= 1080 ? 4_000_000 : 2_000_000)],
+    args: (c, clip) => ["--file", clip.path, "--video-codec", c.codec, "--video-file", encodeClipVideo(clip, c.codec, c.clip.height >= 1080 ? 4_000_000 : 2_000_000)],
     missing: gstreamerMissing,
   },
 };
