@@ -57,9 +57,9 @@ describe("injected A/V errors are read back by every method (paced pusher)", () 
 
       const markers = markersAgainstLedger(result);
       const apart = markers.map((m) => m.arrivalOffsetMs - m.sentOffsetMs);
-      t.diagnostic(`at arrival − as sent, per marker: ${apart.map(ms).join(", ")}; as sent: ${markers.map((m) => ms(m.sentOffsetMs)).join(", ")}; probe loop stalls near them: ${markers.map((m) => m.stallMs.toFixed(1)).join(", ")} ms`);
+      t.diagnostic(`at arrival − as sent, per marker: ${apart.map(ms).join(", ")}; as sent: ${markers.map((m) => ms(m.sentOffsetMs)).join(", ")}; probe and pusher loop stalls near them: ${markers.map((m) => m.stallMs.toFixed(1)).join(", ")} ms`);
       for (const [i, m] of markers.entries()) {
-        assert.ok(Math.abs(apart[i]!) <= arrivalMarkerNoiseMs + m.stallMs, `marker ${m.markerIndex}: at arrival ${ms(m.arrivalOffsetMs)}, the pusher sent it at ${ms(m.sentOffsetMs)}, the probe's loop stalled ${m.stallMs.toFixed(1)} ms around its arrivals`);
+        assert.ok(Math.abs(apart[i]!) <= arrivalMarkerNoiseMs + m.stallMs, `marker ${m.markerIndex}: at arrival ${ms(m.arrivalOffsetMs)}, the pusher sent it at ${ms(m.sentOffsetMs)}, the probe's and the pusher's loops stalled ${m.stallMs.toFixed(1)} ms around its sends and arrivals`);
       }
       const unstalled = apart.filter((_, i) => markers[i]!.stallMs === 0);
       if (unstalled.length >= 2) assert.ok(Math.abs(summarize(unstalled).p50!) <= arrivalMedianNoiseMs, `median of arrival − sent over markers without a stall: ${ms(summarize(unstalled).p50!)}`);

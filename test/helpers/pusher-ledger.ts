@@ -12,7 +12,7 @@ export interface MarkerTruth {
   arrivalOffsetMs: number;
   /** Flash sent − beep sent, from the pusher's ledger: the offset the marker left with. */
   sentOffsetMs: number;
-  /** How far the probe's own stalls (its account, result.received.loopStalls) may have moved the two arrival stamps. */
+  /** How far the probe's own stalls (its account, result.received.loopStalls) may have moved the two arrival stamps, and the pusher's (result.pacing.loopStalls) the two sends. */
   stallMs: number;
 }
 
@@ -28,7 +28,12 @@ export function markersAgainstLedger(result: BenchResult): MarkerTruth[] {
     const sent = ledger.find((s) => s.markerCode === m.markerCode && s.flashSentUnixMs !== null && Math.abs(arrivalUnixMs - s.flashSentUnixMs) < halfPeriodMs);
     if (!sent || sent.beepSentUnixMs === null) throw new Error(`marker ${m.markerIndex} (code ${m.markerCode}) is not in the pusher's ledger: ${JSON.stringify(ledger)}`);
     const loop = result.received.loopStalls ?? { stalls: [] };
-    const stallMs = stallDelayBoundMs(loop, m.flashArrivalMs) + stallDelayBoundMs(loop, m.flashArrivalMs - m.arrivalOffsetMs);
+    // The pusher's thread may stall too between stamping a frame as sent and its packets leaving
+    // (its own account, in Unix ms): that delays the arrival, not the ledger.
+    const pusherLoop = result.pacing?.loopStalls ?? { stalls: [] };
+    const stallMs =
+      stallDelayBoundMs(loop, m.flashArrivalMs) + stallDelayBoundMs(loop, m.flashArrivalMs - m.arrivalOffsetMs) +
+      stallDelayBoundMs(pusherLoop, sent.flashSentUnixMs!) + stallDelayBoundMs(pusherLoop, sent.beepSentUnixMs);
     return { markerIndex: m.markerIndex, arrivalOffsetMs: m.arrivalOffsetMs, sentOffsetMs: sent.flashSentUnixMs! - sent.beepSentUnixMs, stallMs };
   });
 }

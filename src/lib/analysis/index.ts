@@ -47,3 +47,4 @@ export {
   type OffsetSeries,
 } from "./sync-anomalies.js";
 export { formatOffsetMs } from "./format-offset.js";
+export { watchLoopStalls, stallDelayBoundMs, type LoopStalls } from "./loop-stalls.js";

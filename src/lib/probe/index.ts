@@ -6,5 +6,5 @@ export { PacketLog, PayloadSpill, packetLogBytesPerPacket, spillDirectory } from
 export { assembleVideoFrames, type AssembledFrame } from "./video-frames.js";
 export type { VideoDecoding } from "./video-decoding.js";
 export type { StreamCodec } from "./stream-codec.js";
-export { watchLoopStalls, stallDelayBoundMs, type LoopStalls } from "./loop-stalls.js";
+export { watchLoopStalls, stallDelayBoundMs, type LoopStalls } from "../analysis/index.js";
 export { estimateRecording, externalRate, patternRate, recordingOverBudget, type RecordingEstimate, type StreamRate } from "./recording-budget.js";

@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from "node:perf_hooks";
 import { randomInt } from "node:crypto";
 import { Av1Packetizer, H264Packetizer, OpusPacketizer, Vp8Packetizer, Vp9Packetizer, type RtpPacket } from "werift";
+import { watchLoopStalls, type LoopStalls } from "../analysis/index.js";
 import { placeBeepOnsetSample, type EncodedPattern, type VideoCodecName } from "../media/index.js";
 import { buildSenderReport } from "./sender-report.js";
 import { contentLeadIn, type ContentLeadIn } from "./content-lead-in.js";
@@ -65,6 +66,12 @@ export interface PacingReport {
   audio: StreamPacing & { queueDepthMax: number; queueDrops: number };
   video: StreamPacing & { repeatedFrames: number; skippedFrames: number };
   eventLoopDelayMs: { p50: number; p99: number; max: number } | null;
+  /**
+   * Stalls of the pusher thread's event loop while this session ran, [start in Unix ms, duration ms]:
+   * a packet stamped as sent just before one left the thread when it ended, up to its length late.
+   * Absent in results from before it was kept.
+   */
+  loopStalls?: LoopStalls;
   /** The pusher's own ledger of every marker it sent, in occurrence order; absent in results from before it kept one. */
   markers?: SentMarker[];
 }
@@ -79,6 +86,20 @@ const seedAudioQueueMax = 100;
 // many sessions wake the scheduler together instead of spreading their wake-ups.
 const anchorGridMs = 100;
 const loopDelayResolutionMs = 5;
+
+// One watch of this thread's loop however many sessions run in it (a 2 ms timer per session would add
+// up); each session keeps the stalls of its own run.
+const threadStalls: { users: number; watch: ReturnType<typeof watchLoopStalls> | null } = { users: 0, watch: null };
+function watchThreadStalls(): ReturnType<typeof watchLoopStalls> {
+  threadStalls.users++;
+  threadStalls.watch ??= watchLoopStalls();
+  return threadStalls.watch;
+}
+function unwatchThreadStalls(): void {
+  if (--threadStalls.users > 0) return;
+  threadStalls.watch?.stop();
+  threadStalls.watch = null;
+}
 
 interface StreamState {
   output: MediaOutput;
@@ -101,6 +122,7 @@ export class PusherSession {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly ownJobs = new Set<(nowMs: number) => void>();
   private loopDelay: IntervalHistogram | undefined;
+  private stallWatch: { watch: ReturnType<typeof watchLoopStalls>; fromMs: number } | undefined;
   private readonly pacing: PacingReport;
   // Each stream's lateness, compact while running; report() writes it into pacing's latenessMs.
   private readonly lateness = { audio: new LatenessLog(), video: new LatenessLog() };
@@ -147,6 +169,7 @@ export class PusherSession {
     this.pacing.anchorUnixMs = performance.timeOrigin + this.anchorMs;
     this.loopDelay = monitorEventLoopDelay({ resolution: loopDelayResolutionMs });
     this.loopDelay.enable();
+    this.stallWatch = { watch: watchThreadStalls(), fromMs: performance.now() };
     if (this.options.mode === "paced") this.startPaced();
     else this.startSeed();
     this.scheduleSenderReports();
@@ -169,6 +192,13 @@ export class PusherSession {
         p99: ms(this.loopDelay.percentile(99)),
         max: ms(this.loopDelay.max),
       };
+    }
+    if (this.stallWatch) {
+      const seen = this.stallWatch.watch.read();
+      const stalls = seen.stalls.filter(([startMs, ms]) => startMs + ms >= this.stallWatch!.fromMs).map(([startMs, ms]): [number, number] => [performance.timeOrigin + startMs, ms]);
+      this.pacing.loopStalls = { thresholdMs: seen.thresholdMs, maxMs: Math.max(0, ...stalls.map(([, ms]) => ms)), stalls, dropped: seen.dropped };
+      this.stallWatch = undefined;
+      unwatchThreadStalls();
     }
     this.resolveDone();
   }

@@ -94,6 +94,32 @@ describe("PusherSession (paced)", () => {
     }
   });
 
+  test("a stall of its thread between a frame's send stamp and its packets leaving is in its own account", async () => {
+    const pattern = await encodeTestPattern({});
+    const audio = recordingOutput(1);
+    const video = recordingOutput(2);
+    // The 10th video packet's hand-off holds the thread 40 ms, as a preemption just after the stamp would.
+    let held: [number, number] | undefined;
+    const send = video.output.sendRtp;
+    let count = 0;
+    video.output.sendRtp = async (packet) => {
+      if (++count === 10) {
+        const from = performance.now();
+        while (performance.now() - from < 40);
+        held = [performance.timeOrigin + from, performance.timeOrigin + performance.now()];
+      }
+      return send(packet);
+    };
+    const pusher = new PusherSession({ mode: "paced", pattern, injections: noInjections, durationS: 1 }, { audio: audio.output, video: video.output });
+    pusher.start();
+    await pusher.done;
+    const stalls = pusher.report().loopStalls!;
+    // Its watch ticks every 2 ms: the stall begins within a tick of the hold (or earlier, when a
+    // neighbour had the core just before) and ends as the hold does, in Unix ms like the ledger.
+    const seen = stalls.stalls.find(([startMs, ms]) => startMs <= held![0] + 3 && Math.abs(startMs + ms - held![1]) <= 5);
+    assert.ok(seen, `a stall from ${held![0].toFixed(1)} to ${held![1].toFixed(1)}: ${JSON.stringify(stalls.stalls)}`);
+  });
+
   test("--timestamp-offset-ms N shifts audio timestamps by −N against honest SRs", async () => {
     const { audio, report } = await push("paced", { timestampOffsetMs: -80 });
     const sr = audio.reports[0]!;

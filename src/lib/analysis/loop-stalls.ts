@@ -1,9 +1,10 @@
 import { performance } from "node:perf_hooks";
 
 /**
- * Stretches in which the probe's event loop ran nothing else: packets that arrived meanwhile waited
- * in the socket and were stamped when it came back, so their arrival times are late by up to the
- * stall. Times are on the probe's clock (performance.now()), like every arrival time.
+ * Stretches in which a thread's event loop ran nothing else. In the probe, packets that arrived
+ * meanwhile waited in the socket and were stamped when it came back, so their arrival times are late
+ * by up to the stall; in the pusher, packets stamped as sent just before one left when it ended.
+ * Times are on the watching thread's clock (performance.now()) unless said otherwise.
  */
 export interface LoopStalls {
   thresholdMs: number;
@@ -17,8 +18,8 @@ export interface LoopStalls {
 const tickMs = 2;
 const maxKept = 10_000;
 
-/** Watches this thread's event loop until `stop()`: every stall of `thresholdMs` or more, when and how long. */
-export function watchLoopStalls(thresholdMs = 2): { stop(): LoopStalls } {
+/** Watches this thread's event loop until `stop()`: every stall of `thresholdMs` or more, when and how long; `read()` tells what was seen so far. */
+export function watchLoopStalls(thresholdMs = 2): { read(): LoopStalls; stop(): LoopStalls } {
   const stalls: [number, number][] = [];
   let dropped = 0;
   let maxMs = 0;
@@ -33,10 +34,12 @@ export function watchLoopStalls(thresholdMs = 2): { stop(): LoopStalls } {
     }
     last = now;
   }, tickMs);
+  const read = (): LoopStalls => ({ thresholdMs, maxMs, stalls: [...stalls], dropped });
   return {
+    read,
     stop() {
       clearInterval(timer);
-      return { thresholdMs, maxMs, stalls, dropped };
+      return read();
     },
   };
 }
