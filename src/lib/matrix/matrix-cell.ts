@@ -9,7 +9,8 @@ export interface MatrixCellSummary {
   cycles: { started: number; succeeded: number; failed: number };
   timeWaitPeak: { client: number; server: number; total: number };
   finWait2Peak: number;
-  lifetimeS: { fromTimers: number | null; fromDrain: number | null };
+  /** fromDrain is known within drainResolutionS (the sampling gap around the drain). */
+  lifetimeS: { fromTimers: number | null; fromDrain: number | null; drainResolutionS?: number | null };
   eaddrnotavail: number;
   firstFailureS: number | null;
   connectUs: LatencyPercentilesUs;
@@ -52,7 +53,7 @@ export function summariseMatrixCell(spec: MatrixCellSpec, storm: TwStormResult, 
     cycles: { started: storm.cycles.started, succeeded: storm.cycles.succeeded, failed: storm.cycles.failed },
     timeWaitPeak: { client, server, total: client + server },
     finWait2Peak: Math.max(0, ...storm.series.ss.map(([, census]) => (census.client.FIN_WAIT_2 ?? 0) + (census.server.FIN_WAIT_2 ?? 0))),
-    lifetimeS: { fromTimers: lifetimeFromTimersS(storm), fromDrain: storm.timeWait.drainS },
+    lifetimeS: { fromTimers: lifetimeFromTimersS(storm), fromDrain: storm.timeWait.drainS, drainResolutionS: storm.timeWait.drainResolutionS ?? null },
     eaddrnotavail: storm.errorsByErrno.EADDRNOTAVAIL ?? 0,
     firstFailureS: storm.cycles.firstFailureS,
     connectUs: storm.latencyUs.connect,

@@ -30,6 +30,8 @@ export interface TwStormObservation {
   counters: { before: Record<string, Record<string, number>>; after: Record<string, Record<string, number>> };
   /** When TIME_WAIT was back to its baseline after the storm, if it was within the drain. */
   drainedEpochMs: number | undefined;
+  /** The last reading before that still above the baseline: the drain happened between the two. */
+  drainLastAboveEpochMs?: number | undefined;
   server: StormServerStats | undefined;
   complete: boolean;
   warnings: string[];
@@ -123,6 +125,10 @@ export function assembleTwStormResult(observed: TwStormObservation): TwStormResu
       peak: Object.fromEntries(Object.entries(samples.sockstat).map(([role, series]) => [role, Math.max(0, ...series.map((entry) => entry[1]))])),
       atStormEnd,
       drainS: observed.drainedEpochMs !== undefined && tally.lastCloseEpochMs !== undefined ? (observed.drainedEpochMs - tally.lastCloseEpochMs) / 1000 : null,
+      drainResolutionS:
+        observed.drainedEpochMs !== undefined && observed.drainLastAboveEpochMs !== undefined && Number.isFinite(observed.drainLastAboveEpochMs)
+          ? (observed.drainedEpochMs - observed.drainLastAboveEpochMs) / 1000
+          : null,
       drainedToBaseline: observed.drainedEpochMs !== undefined,
       accounting,
     },

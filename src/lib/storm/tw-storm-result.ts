@@ -34,6 +34,11 @@ export interface TwStormResult {
     peak: Record<string, number>;
     atStormEnd: { client: number; server: number; source: "sockstat" | "ss" };
     drainS: number | null;
+    /**
+     * How well drainS is known: from the last reading still above the baseline to the one that found
+     * it drained (0.1 s at the sampler's 10 Hz; longer where the loop stalled). Absent in older results.
+     */
+    drainResolutionS?: number | null;
     drainedToBaseline: boolean;
     /** Where every cycle's TIME_WAIT went; the parts add up to the cycles started. */
     accounting: TimeWaitAccounting;

@@ -177,11 +177,15 @@ export async function runTwStorm(options: TwStormOptions, events?: EventEmitter<
 
     events?.emit("phase", "drain");
     let drainedEpochMs: number | undefined;
+    let drainLastAboveEpochMs: number | undefined;
     const drainUntilMs = Date.now() + options.drainMaxS * 1000;
     while (options.drainMaxS > 0 && !options.signal?.aborted && Date.now() < drainUntilMs) {
       const drained = sides.every((side) => sampler.latestTimeWait(side.role) <= baseline[side.role]!);
       if (drained && tally.lastCloseEpochMs !== undefined) {
         drainedEpochMs = sampler.samples.sockstat[sides[0]!.role]!.at(-1)![0];
+        // The drain happened after the last reading still above the baseline: on a stalled loop the
+        // two readings are far apart, and the drain is known only within that gap.
+        drainLastAboveEpochMs = Math.max(...sides.map((side) => lastAboveEpochMs(sampler.samples.sockstat[side.role]!, baseline[side.role]!)));
         break;
       }
       await sleep(100);
@@ -205,6 +209,7 @@ export async function runTwStorm(options: TwStormOptions, events?: EventEmitter<
       stormEnd,
       counters: { before: countersBefore, after: countersAfter },
       drainedEpochMs,
+      drainLastAboveEpochMs,
       server,
       complete: !options.signal?.aborted && doneMessages.every((done) => !done.stopped) && doneMessages.length === run.clients.length,
       warnings,
@@ -221,4 +226,10 @@ async function waitForServerStats(server: StormWorker): Promise<StormServerStats
   server.send({ type: "server-stats" });
   const reply = await waitForReply(server, "server-stats", 5000).catch(() => undefined);
   return reply?.stats;
+}
+
+/** The time of the last sockstat reading whose TIME_WAIT count was above `baseline` (−Infinity if none). */
+function lastAboveEpochMs(series: ReadonlyArray<readonly [number, number, ...number[]]>, baseline: number): number {
+  for (let index = series.length - 1; index >= 0; index--) if (series[index]![1] > baseline) return series[index]![0];
+  return -Infinity;
 }

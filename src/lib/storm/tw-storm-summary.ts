@@ -53,7 +53,7 @@ export function formatTwStormSummary(result: TwStormResult, folder: string): str
     ...(result.latencyUs.connect.count + result.latencyUs.handshake.count > 0
       ? [`latency: ${formatLatency("connect", result.latencyUs.connect)}; ${formatLatency(result.config.protocol === "http" ? "response" : "handshake", result.latencyUs.handshake)}`]
       : []),
-    `TIME_WAIT at storm end: client ${timeWait.atStormEnd.client}, server ${timeWait.atStormEnd.server}; drain ${timeWait.drainS === null ? "not measured" : `${timeWait.drainS.toFixed(1)} s after the last close`}`,
+    `TIME_WAIT at storm end: client ${timeWait.atStormEnd.client}, server ${timeWait.atStormEnd.server}; drain ${timeWait.drainS === null ? "not measured" : `${timeWait.drainS.toFixed(1)} s after the last close${timeWait.drainResolutionS ? ` (readings ${timeWait.drainResolutionS.toFixed(1)} s apart)` : ""}`}`,
     formatAccounting(timeWait.accounting),
     formatPrediction(result.predictions),
     ...result.warnings.map((warning) => `WARNING: ${warning}`),

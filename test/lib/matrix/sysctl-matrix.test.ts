@@ -34,10 +34,15 @@ test("sysctl matrices measure what each setting changes", { skip: !isRoot && "ne
   await t.test("tcp_fin_timeout=5,60: TIME_WAIT lasts 60 ± 2 s in both cells, and the verdict says so", () => {
     for (const label of ["tcp_fin_timeout=5", "tcp_fin_timeout=60"]) {
       const summary = cell(finTimeout, label);
-      t.diagnostic(`${label}: lifetime ${summary.lifetimeS.fromTimers} s (ss timers), ${summary.lifetimeS.fromDrain} s (drain)`);
-      assert.ok(Math.abs(summary.lifetimeS.fromTimers! - 60) <= 2, `${label}: ${summary.lifetimeS.fromTimers} s from the timers`);
-      // The drain ends 0–2.05 s after the timers say (the timer wheel fires 60 s timers in 512-jiffy batches at HZ=250).
-      assert.ok(summary.lifetimeS.fromDrain! >= 59 && summary.lifetimeS.fromDrain! <= 63, `${label}: ${summary.lifetimeS.fromDrain} s from the drain`);
+      const { fromTimers, fromDrain, drainResolutionS } = summary.lifetimeS;
+      t.diagnostic(`${label}: lifetime ${fromTimers} s (ss timers), ${fromDrain} s (drain, known within ${drainResolutionS} s)`);
+      assert.ok(Math.abs(fromTimers! - 60) <= 2, `${label}: ${fromTimers} s from the timers`);
+      // The drain ends 0–2.05 s after the timers say (the timer wheel fires 60 s timers in 512-jiffy
+      // batches at HZ=250), seen no sooner than the reading that found it, which a stalled loop takes
+      // late: the drain lies after the last reading still above the baseline. One busy-core CI run read
+      // 63.4 s; the bound is held to what the readings can tell.
+      assert.ok(drainResolutionS !== null && drainResolutionS !== undefined, "the drain's resolution is stated");
+      assert.ok(fromDrain! >= 59 && fromDrain! - drainResolutionS <= 62.05 + 0.5, `${label}: ${fromDrain} s from the drain, known within ${drainResolutionS} s`);
     }
     const verdict = finTimeout.verdicts.find((entry) => entry.key === "net.ipv4.tcp_fin_timeout")!;
     t.diagnostic(verdict.headline);

@@ -10,7 +10,10 @@ test("the last TIME_WAIT sockets drain 60 ± 3 s after the last close", { skip: 
   assert.equal(result.timeWait.atStormEnd.client, 300);
   assert.equal(result.timeWait.drainedToBaseline, true);
   t.diagnostic(`drained ${result.timeWait.drainS} s after the last close`);
-  assert.ok(Math.abs(result.timeWait.drainS! - 60) <= 3, `drained ${result.timeWait.drainS} s after the last close`);
+  // The drain lies between the last reading above the baseline and the one that found it drained.
+  const { drainS, drainResolutionS } = result.timeWait;
+  assert.ok(drainResolutionS !== null && drainResolutionS !== undefined, "the drain's resolution is stated");
+  assert.ok(drainS! >= 57 && drainS! - drainResolutionS <= 63, `drained ${drainS} s after the last close, readings ${drainResolutionS} s apart`);
   const lastCloseMs = result.cycles.lastCloseS! * 1000;
   const clientSeries = result.series.sockstat.client!;
   assert.ok(clientSeries.some(([tMs, tw]) => tMs > lastCloseMs + 55_000 && tw > 0), "TIME_WAIT still present 55 s after the last close");
