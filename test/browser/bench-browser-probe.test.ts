@@ -111,7 +111,8 @@ describe("bench --probe browser", { skip: skipWithoutChromium }, () => {
 
   for (const injectedMs of [-120, 0, 80]) {
     test(`--content-offset-ms ${injectedMs}: every marker seen is paired, and the rendered offset is the injected one plus Chromium's own residual`, async (t) => {
-      const result = await bench({ contentOffsetMs: injectedMs, probes: ["browser"], durationS: 30 });
+      // 20 s: 20 markers, and Chromium's sync steps once in each (one run: 30→45, 32→47, 37→52 ms).
+      const result = await bench({ contentOffsetMs: injectedMs, probes: ["browser"], durationS: 20 });
       assert.equal(result.complete, true, result.incompleteReason ?? "");
       assert.equal(result.probe, null, "the node probe did not run");
       const browser = result.browser!;
@@ -162,7 +163,7 @@ describe("bench --probe browser", { skip: skipWithoutChromium }, () => {
     });
   }
 
-  // The five runs above show 180 markers; quiet runs know Chromium's view for 13 to 20 of every 30,
+  // The five runs above show 150 markers; quiet runs know Chromium's view for 13 to 20 of every 30,
   // a loaded one for 2. At least 15 compared over all five keeps the check above meaningful.
   test("Chromium's own account was known for enough markers across the runs to check the page against it", () => {
     const total = markersCompared.reduce((sum, run) => sum + run.count, 0);

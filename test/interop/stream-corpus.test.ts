@@ -23,7 +23,7 @@ import { runBench, type BenchResult } from "../../src/lib/bench/index.js";
 import { stallDelayBoundMs } from "../../src/lib/probe/index.js";
 import { noInjections } from "../../src/lib/pusher/index.js";
 import { parseTargetUrl } from "../../src/lib/signaling/index.js";
-import { aiortcMissing, gstreamerMissing, startAiortcServer, startFixtureServer, type AiortcServer } from "../helpers/aiortc-server.js";
+import { aiortcMissing, gstreamerMissing, startFixtureServer, type AiortcServer } from "../helpers/aiortc-server.js";
 import { encodeClipVideo, ffmpegMissing, makeSyncClip, type SyncClip, type SyncClipSpec } from "../helpers/sync-clip.js";
 
 const senderToleranceMs = 1;
@@ -160,45 +160,4 @@ describe("independent senders streaming ffmpeg-made sync clips", { skip: ffmpegM
       assert.ok(!probe.anomalies!.some((a) => a.name === "irregular-timestamps"), "no timestamp anomaly");
     });
   }
-});
-
-describe("expectations from the stream, and drift against a known clock", { skip: aiortcMissing() ?? false }, () => {
-  const servers: AiortcServer[] = [];
-  after(async () => {
-    await Promise.all(servers.map((s) => s.stop()));
-  });
-
-  for (const fps of [25, 30]) {
-    test(`a clean ${fps} fps external stream without --fps: 0 discontinuities, no timestamp anomaly`, async () => {
-      const server = await startAiortcServer(["--fps", String(fps)]);
-      servers.push(server);
-      const result = await runBench({ durationS: 4, mode: "paced", pattern: {}, injections: noInjections, flags: {}, target: parseTargetUrl(`http://${server.base}/offer`, "target") });
-      await server.stop();
-      assert.equal(result.complete, true, result.incompleteReason ?? "");
-      const { video, audio } = result.probe!.continuity;
-      console.log(`${fps} fps: expected ${video.expectedStepTicks} ticks (${video.expectedStepSource}), ${video.stepsExact! * 100}% exact, discontinuities ${video.discontinuities.length}`);
-      assert.equal(video.expectedStepTicks, 90_000 / fps);
-      assert.equal(video.expectedStepSource, "stream");
-      assert.equal(video.discontinuities.length, 0);
-      assert.equal(audio.discontinuities.length, 0);
-      assert.deepEqual(result.probe!.anomalies!.filter((a) => a.name === "irregular-timestamps"), []);
-    });
-  }
-
-  // A sender whose RTP clocks run 500 ppm fast (fixtures/aiortc/sync_server.py --clock-ppm): the
-  // drift figures against arrival (continuity.*.driftPpm) must read it within ±50 ppm, 0.6 ms over
-  // the 12 s run; they read 498 and 496. The figures against the Sender Reports are printed, not
-  // held to it: aiortc stamps SRs when it sends them, milliseconds late at random, and a fit
-  // through 12 s of them read 463 (video) and 635 ppm (audio).
-  test("RTP clocks 500 ppm fast read +500 ± 50 ppm against arrival", async () => {
-    const server = await startAiortcServer(["--clock-ppm", "500"]);
-    servers.push(server);
-    const result = await runBench({ durationS: 12, mode: "paced", pattern: {}, injections: noInjections, flags: {}, target: parseTargetUrl(`http://${server.base}/offer`, "target") });
-    await server.stop();
-    assert.equal(result.complete, true, result.incompleteReason ?? "");
-    const p = result.probe!;
-    const figures = { videoArrival: p.continuity.video.driftPpm, audioArrival: p.continuity.audio.driftPpm };
-    console.log(`500 ppm fast sender reads ${JSON.stringify(figures)}; against its SRs video ${p.senderReports.video.ntpDriftPpm} audio ${p.senderReports.audio.ntpDriftPpm}`);
-    for (const [what, ppm] of Object.entries(figures)) assert.ok(ppm !== null && Math.abs(ppm - 500) <= 50, `${what} drift ${ppm} ppm`);
-  });
 });
