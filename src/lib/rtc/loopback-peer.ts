@@ -32,6 +32,8 @@ const videoCodecsOf: Record<VideoCodecName, () => RTCRtpCodecParameters[]> = {
 
 // Why each field: werift's default points at a public STUN server and leaves loopback out of the
 // candidates (NOTES.md, werift); TCP candidates and IPv6 only slow gathering down on loopback.
+// `iceServers: []` alone did not stop werift 0.25.2 asking stun.l.google.com (its ICE fell back to a
+// built-in server): patches/werift+0.25.2.patch removes that fallback (test/lib/rtc/loopback-only.test.ts).
 function loopbackConfig(videoCodecs: readonly VideoCodecName[]): RTCPeerConnectionConfig {
   return {
     iceServers: [],
