@@ -7,7 +7,7 @@ import { abortOnInterrupt } from "../lib/cli/interrupt.js";
 import { gateFlags, gateOptionsFromFlags } from "../lib/cli/gate-flags.js";
 import { pusherConfigFromFlags } from "../lib/cli/pusher-config.js";
 import { pusherFlags } from "../lib/cli/shared-flags.js";
-import { targetConfigFromFlags, targetFlags } from "../lib/cli/target-flags.js";
+import { flagsWithoutSecrets, targetConfigFromFlags, targetFlags } from "../lib/cli/target-flags.js";
 import { parseProbeKinds, removeStaleChromiumProfiles, renderBrowserSummary } from "../lib/browser/index.js";
 import { externalRate, patternRate, recordingOverBudget } from "../lib/probe/index.js";
 import { createRunFolder, finishRunFolder, gateFailureMessage, prepareGate, renderBenchSummary, renderGateSummary } from "../lib/report/index.js";
@@ -38,6 +38,7 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
     "<%= config.bin %> <%= command.id %> --drop-video-frames 30,31,32 --drop-audio-frames 100-104",
     "<%= config.bin %> <%= command.id %> --target http://127.0.0.1:8010/offer --offer-field avatar_id=3 --marker-period 1",
     "<%= config.bin %> <%= command.id %> --target whep+http://127.0.0.1:8889/live/whep --push http://127.0.0.1:8889/live/whip",
+    "<%= config.bin %> <%= command.id %> --target http://10.0.0.5:8010/offer --ice-server stun:10.0.0.1:3478",
     "<%= config.bin %> <%= command.id %> --sessions 20 --ramp 5/s",
     "<%= config.bin %> <%= command.id %> --video-size 1920x1080 --video-codec h264 --video-bitrate 4M",
     "<%= config.bin %> <%= command.id %> --gate itu-detect --threshold 'continuity.video.discontinuities == 0'",
@@ -102,7 +103,7 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
         process.stderr.write(`\r  ${p.elapsedS.toFixed(0)}/${p.durationS} s  audio ${p.audioPackets} pkts  video ${p.videoPackets} pkts   `),
       );
     }
-    const result = await runBench({ durationS, ...config, ...targetConfig, probes, flags, signal: interrupt.signal }, events);
+    const result = await runBench({ durationS, ...config, ...targetConfig, probes, flags: flagsWithoutSecrets(flags), signal: interrupt.signal }, events);
     if (!quiet) process.stderr.write("\n");
     // finishRunFolder writes result.json before it yields: from then on Ctrl-C only skips the reports.
     const finishing = finishRunFolder(folder, result, gateSpec, interrupt.signal.aborted);

@@ -24,6 +24,12 @@ describe("avsync bench rejects bad input clearly", () => {
   test("--fps 7", async () => {
     assertOneLineError(await runCli(["bench", "--fps", "7"]), /divide the 90 kHz RTP clock evenly .* got `7`/);
   });
+  test("--ice-server stun.example.org (no scheme)", async () => {
+    assertOneLineError(await runCli(["bench", "--target", "http://10.213.0.2:9/offer", "--ice-server", "stun.example.org"]), /Expected `--ice-server` as stun:host:port.*got `stun.example.org`/);
+  });
+  test("--ice-transport relay without a TURN server", async () => {
+    assertOneLineError(await runCli(["bench", "--target", "http://10.213.0.2:9/offer", "--ice-transport", "relay"]), /`--ice-transport relay` needs a TURN server/);
+  });
   test("--pusher fast", async () => {
     assertOneLineError(await runCli(["bench", "--pusher", "fast"]), /^Error: Expected --pusher=fast to be one of: paced, seed/m);
   });

@@ -29,7 +29,7 @@ export function gstreamerMissing(): string | null {
   return null;
 }
 
-/** A running Python fixture server on 127.0.0.1; `stop()` ends its whole process group. */
+/** A running Python fixture server (on 127.0.0.1 unless started with a host); `stop()` ends its whole process group. */
 export interface AiortcServer {
   port: number;
   base: string;
@@ -37,9 +37,12 @@ export interface AiortcServer {
   stop(): Promise<void>;
 }
 
-/** Starts fixtures/aiortc/sync_server.py with the given flags and waits for its `{"port":N}` line. */
-export function startAiortcServer(args: string[] = []): Promise<AiortcServer> {
-  return startFixtureServer("aiortc/sync_server.py", args);
+/**
+ * Starts fixtures/aiortc/sync_server.py with the given flags and waits for its `{"port":N}` line;
+ * `netns` and `host` run it inside a namespace, listening and offering its candidate on that address.
+ */
+export function startAiortcServer(args: string[] = [], where: { netns?: string; host?: string } = {}): Promise<AiortcServer> {
+  return startFixtureServer("aiortc/sync_server.py", where.host ? [...args, "--host", where.host] : args, where);
 }
 
 /**
@@ -49,9 +52,11 @@ export function startAiortcServer(args: string[] = []): Promise<AiortcServer> {
  * the cores shared), and the test would measure the machine instead of the probe. `nice` sets another
  * value (0 runs it unchanged).
  */
-export async function startFixtureServer(path: string, args: string[] = [], options: { nice?: number } = {}): Promise<AiortcServer> {
+export async function startFixtureServer(path: string, args: string[] = [], options: { nice?: number; netns?: string; host?: string } = {}): Promise<AiortcServer> {
   const nice = options.nice ?? -10;
-  const [command, ...prefix] = process.getuid?.() === 0 && nice !== 0 ? ["nice", "-n", String(nice), python] : [python];
+  const niced = process.getuid?.() === 0 && nice !== 0 ? ["nice", "-n", String(nice), python] : [python];
+  // `ip netns exec` enters the namespace and execs the command: the PID (and its group) stay the server's.
+  const [command, ...prefix] = options.netns ? ["ip", "netns", "exec", options.netns, ...niced] : niced;
   const child: ChildProcess = spawn(command!, [...prefix, fixture(path), ...args], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr += d.toString()));
@@ -88,7 +93,7 @@ export async function startFixtureServer(path: string, args: string[] = [], opti
         reject(new Error(`${path} exited (${code}) before listening: ${stderr}`));
       });
     });
-    return { port, base: `127.0.0.1:${port}`, pid: child.pid!, stop };
+    return { port, base: `${options.host ?? "127.0.0.1"}:${port}`, pid: child.pid!, stop };
   } catch (error) {
     await stop();
     throw error;

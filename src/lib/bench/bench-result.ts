@@ -1,4 +1,5 @@
 import type { PatternOptions } from "../media/index.js";
+import type { IcePath } from "../rtc/index.js";
 import type { PacingReport, PusherMode } from "../pusher/index.js";
 import type { ContentMode, LoopStalls, ProbeMeasurements } from "../probe/index.js";
 import type { RunMetadata } from "../report/index.js";
@@ -31,6 +32,12 @@ export interface BenchResult {
       dropVideoFrames: number[];
       dropAudioFrames: number[];
     };
+    /**
+     * Which ICE candidates the probe gathered and paired: `loopback` (127.0.0.1 only) or `network`
+     * (every interface, the STUN/TURN servers by URL, never their credentials; `relay`: relayed pairs
+     * only). Absent in results from before it.
+     */
+    ice?: { scope: "loopback" | "network"; servers: string[]; transport: "all" | "relay" };
     /** Probe sessions opened and their ramp; absent in results from before `--sessions`. */
     sessions?: { count: number; rampPerS: number };
     /** Which markers the probe looked for (`auto`: the indexed pattern, else the beep/flash clip). */
@@ -58,6 +65,8 @@ export interface BenchResult {
     loopStalls?: LoopStalls;
     /** Datagrams the kernel dropped at the first session's own sockets (receive buffer full): loss that was not the network's. */
     socketDrops?: number;
+    /** The ICE candidate pair that carried the first session's media (type, address, port at each end); null when none was read. */
+    icePath?: IcePath | null;
   };
   /** Every probe session in a few figures (one entry for a single-session run); `probe` is the first measured. */
   sessions?: BenchSession[];

@@ -9,7 +9,7 @@ import { startEmbeddedTargetThread, type EmbeddedTarget, type TargetSession } fr
 import { benchResultSchemaVersion, type BenchResult } from "./bench-result.js";
 import { aggregateSessions, summarizeSession } from "./bench-sessions.js";
 import { compareBrowser, watchInBrowser, type BrowserWatch, type ProbeKind } from "../browser/index.js";
-import { raiseThreadPriority, type VideoCodecName } from "../rtc/index.js";
+import { isLoopbackUrl, loopbackIce, raiseThreadPriority, type IceConfig, type VideoCodecName } from "../rtc/index.js";
 import { safeText } from "../text/index.js";
 
 export interface BenchOptions {
@@ -37,6 +37,11 @@ export interface BenchOptions {
   probes?: ProbeKind[];
   /** The user's --fps: an external stream's video steps are checked against it instead of the stream's own dominant step. */
   expectedFps?: number;
+  /**
+   * Which candidates the probe gathers and pairs. Default: 127.0.0.1 only for the embedded target
+   * and a target on this host's loopback, every interface (no STUN/TURN) for a target elsewhere.
+   */
+  ice?: IceConfig;
   /** --video-codec: the only video codec the probe offers an external target. */
   videoCodec?: VideoCodecName;
   /** Aborting ends the run early; what was measured is kept and marked incomplete. */
@@ -93,6 +98,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
   };
   const mediaTimeoutMs = options.mediaTimeoutMs ?? defaultMediaTimeoutMs;
   const external = options.target !== undefined;
+  const ice = options.ice ?? (external && !isLoopbackUrl(options.target!.url) ? { scope: "network" as const, servers: [], transport: "all" as const } : loopbackIce);
   // Every session listens for the abort; many sessions are expected, not a leak.
   if (options.signal) setMaxListeners(sessionCount + 10, options.signal);
   const result: BenchResult = {
@@ -114,6 +120,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
         dropAudioFrames: [...options.injections.dropAudioFrames].sort((a, b) => a - b),
       },
       sessions: { count: sessionCount, rampPerS },
+      ice: ice.scope === "network" ? { scope: "network", servers: ice.servers.map((server) => server.urls), transport: ice.transport } : { scope: "loopback", servers: [], transport: "all" },
       content: options.content ?? "auto",
       signaling: { headerNames: Object.keys(signaling.headers), offerFields: signaling.offerFields, timeoutMs: signaling.timeoutMs, allowedOrigins: signaling.allowedOrigins },
       mediaTimeoutMs,
@@ -202,6 +209,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
           durationMs: options.durationS * 1000 + tailMs + (sendersDone ? lateSenderCapMs : 0),
           sendersDone,
           connectTimeoutMs: signaling.timeoutMs,
+          ice,
           ...(external && options.videoCodec ? { videoCodecs: [options.videoCodec] } : {}),
           mediaTimeoutMs,
           expectedMediaMs: options.durationS * 1000,
@@ -346,6 +354,7 @@ async function measureSlots(result: BenchResult, slots: readonly ProbeSlot[], op
       joinTimeMs: recording.connectedAtMs! - recording.startedAtMs,
       sessionId: recording.sessionId ?? null,
       socketDrops: recording.socketDrops ?? 0,
+      icePath: recording.icePath ?? null,
     };
     // An external stream's markers are only estimated up front; a stream without any expects none.
     if ((options.target || result.config.pattern.mediaFile) && result.probe.markers.source === "none") result.expectedMarkers = 0;

@@ -2,6 +2,7 @@ import { Flags } from "@oclif/core";
 import type { ContentMode } from "../probe/index.js";
 import { parseHeaderFlags, parseOriginFlags, parseOfferFieldFlags, parseTargetUrl, type SignalingOptions, type SignalingTarget } from "../signaling/index.js";
 import { parseNumberFlag } from "./parse-values.js";
+import type { IceConfig, IceServer } from "../rtc/index.js";
 
 // Flags that point `bench` at someone else's server instead of the embedded target (docs/targets.md).
 export const targetFlags = {
@@ -33,6 +34,17 @@ export const targetFlags = {
     multiple: true,
     description: "An extra field in the JSON offer, as `key=value` (repeatable); values that read as JSON (numbers, true) are sent as such.",
   }),
+  "ice-server": Flags.string({
+    multiple: true,
+    dependsOn: ["target"],
+    description:
+      "A STUN or TURN server for the probe's ICE, as `stun:host:port`, `turn:user:pass@host:port?transport=udp|tcp` or `turns:user:pass@host:port` (one of each kind; repeatable). With it, or with a --target that is not on this host's loopback, the probe gathers host candidates on every interface instead of 127.0.0.1 only.",
+  }),
+  "ice-transport": Flags.option({
+    options: ["all", "relay"] as const,
+    dependsOn: ["target"],
+    description: "Which candidate pairs the probe may use: `all` (the default), or `relay` only (media provably through the --ice-server TURN relay).",
+  })(),
   sessions: Flags.integer({ default: 1, min: 1, max: 200, description: "Probe sessions to open against the target, each measured on its own." }),
   ramp: Flags.string({ default: "10", description: "Sessions started per second, e.g. `5` or `5/s`." }),
   "signaling-timeout": Flags.string({ default: "10", description: "Seconds to wait for the target's answer and for the connection to come up." }),
@@ -47,6 +59,8 @@ export const targetFlags = {
 /** What the target flags ask of runBench. */
 export interface TargetConfig {
   target?: SignalingTarget;
+  /** Set when --ice-server or --ice-transport relay asked for more than the default (runBench decides the default from the target's host). */
+  ice?: IceConfig;
   push?: SignalingTarget;
   signaling: Pick<SignalingOptions, "headers" | "offerFields" | "allowedOrigins">;
   signalingTimeoutMs: number;
@@ -68,6 +82,8 @@ export function targetConfigFromFlags(flags: {
   ramp: string;
   "signaling-timeout": string;
   content: ContentMode;
+  "ice-server"?: string[];
+  "ice-transport"?: "all" | "relay";
 }): TargetConfig {
   const target = flags.target === undefined ? undefined : parseTargetUrl(flags.target, "target");
   if (target?.kind === "whip") throw new Error(`Expected \`--target\` to be where avsync receives (ws://, http://…/offer, whep+http://), got the WHIP URL \`${flags.target}\`; publish with --push.`);
@@ -79,8 +95,14 @@ export function targetConfigFromFlags(flags: {
     push = { kind: "whip", url: parsed.url };
   }
   const ramp = flags.ramp.trim().replace(/\/s$/, "");
+  const servers = parseIceServerFlags(flags["ice-server"] ?? []);
+  const transport = flags["ice-transport"] ?? "all";
+  if (transport === "relay" && !servers.some((server) => /^turns?:/.test(server.urls))) {
+    throw new Error("`--ice-transport relay` needs a TURN server: add `--ice-server turn:user:pass@host:port`.");
+  }
   return {
     target,
+    ...(servers.length > 0 || transport === "relay" ? { ice: { scope: "network" as const, servers, transport } } : {}),
     push,
     signaling: {
       headers: parseHeaderFlags(flags.header ?? []),
@@ -92,5 +114,45 @@ export function targetConfigFromFlags(flags: {
     sessions: flags.sessions,
     rampPerS: parseNumberFlag(ramp, "ramp", { min: 0.01, max: 1000 }),
     content: flags.content,
+  };
+}
+
+/**
+ * Parses --ice-server values into werift's ICE servers, quoting a bad one back: `stun:host:port`,
+ * `turn:user:pass@host:port[?transport=udp|tcp]`, `turns:user:pass@host:port`. werift uses the first
+ * STUN and the first TURN server only, so a second of a kind is refused rather than ignored.
+ */
+export function parseIceServerFlags(values: string[]): IceServer[] {
+  const servers: IceServer[] = [];
+  const seen = new Set<string>();
+  for (const value of values) {
+    const match = /^(stun|turns?):(?:([^:@\/]+):([^@\/]+)@)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})(\?transport=(udp|tcp))?$/.exec(value.trim());
+    if (!match) {
+      throw new Error(`Expected \`--ice-server\` as stun:host:port, turn:user:pass@host:port[?transport=udp|tcp] or turns:user:pass@host:port, got \`${value}\`.`);
+    }
+    const [, scheme, username, credential, host, port, query, transport] = match;
+    const kind = scheme === "stun" ? "stun" : "turn";
+    if (kind === "stun" && username !== undefined) throw new Error(`A STUN server takes no user and password: \`--ice-server ${value}\`.`);
+    if (kind === "turn" && username === undefined) throw new Error(`A TURN server needs user:pass@ before its host: \`--ice-server ${value}\`.`);
+    if (scheme === "turns" && transport === "udp") throw new Error(`TURN over TLS runs over TCP: drop \`?transport=udp\` from \`--ice-server ${value}\`.`);
+    if (Number(port) < 1 || Number(port) > 65535) throw new Error(`Expected a port 1–65535 in \`--ice-server ${value}\`.`);
+    if (seen.has(kind)) throw new Error(`Only one ${kind.toUpperCase()} server is used (werift takes the first of each kind): \`--ice-server ${value}\` is a second.`);
+    seen.add(kind);
+    servers.push({ urls: `${scheme}:${host}:${port}${query ?? ""}`, ...(username === undefined ? {} : { username, credential: credential! }) });
+  }
+  return servers;
+}
+
+/**
+ * The flags as result.json keeps them (meta.flags): header values and TURN passwords replaced by
+ * `…`, since results are shared and reviewed and those may hold tokens. Everything else as given.
+ */
+export function flagsWithoutSecrets<T extends Record<string, unknown>>(flags: T): T {
+  const header = flags.header as string[] | undefined;
+  const iceServer = flags["ice-server"] as string[] | undefined;
+  return {
+    ...flags,
+    ...(header ? { header: header.map((h) => (h.includes(":") ? `${h.slice(0, h.indexOf(":"))}: …` : "…")) } : {}),
+    ...(iceServer ? { "ice-server": iceServer.map((v) => v.replace(/^(turns?:[^:@/]+):[^@/]+@/, "$1:…@")) } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { RtcpSrPacket, type RTCPeerConnection } from "werift";
 import { unixMsFromNtp } from "../analysis/index.js";
-import { createLoopbackPeer, enlargeReceiveBuffers, readSocketDrops, videoCodecNames, waitConnected, type VideoCodecName } from "../rtc/index.js";
+import { createPeer, enlargeReceiveBuffers, readSocketDrops, selectedCandidatePair, videoCodecNames, waitConnected, type IceConfig, type VideoCodecName } from "../rtc/index.js";
 import type { SessionDescription } from "../signaling/index.js";
 import { quoteSnippet } from "../text/index.js";
 import { defaultMediaTimeoutMs, findDeadMedia } from "./media-liveness.js";
@@ -25,6 +25,8 @@ export interface ProbeOptions {
   connectTimeoutMs?: number;
   /** Ends the recording early (Ctrl-C); what arrived so far is kept. */
   signal?: AbortSignal;
+  /** Which candidates to gather and pair (default 127.0.0.1 only). */
+  ice?: IceConfig;
   /** Video codecs to offer, in order of preference; default every codec avsync decodes. */
   videoCodecs?: readonly VideoCodecName[];
   /** Hands out the live recording as soon as it exists, for progress reports. */
@@ -61,7 +63,7 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
     video,
   };
   options.onRecording?.(recording);
-  const pc: RTCPeerConnection = createLoopbackPeer({ videoCodecs: options.videoCodecs ?? videoCodecNames });
+  const pc: RTCPeerConnection = createPeer({ videoCodecs: options.videoCodecs ?? videoCodecNames, ...(options.ice ? { ice: options.ice } : {}) });
   let hangUp: (() => void) | undefined;
   let ports: number[] = [];
   try {
@@ -100,6 +102,7 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
     recording.video.codecs = answeredCodecs(negotiated.answer.sdp, "video");
     await waitConnected(pc, options.connectTimeoutMs ?? 10_000, options.signal);
     recording.connectedAtMs = performance.now();
+    recording.icePath = await selectedCandidatePair(pc).catch(() => null);
     const death = await recordUntil(pc, recording, options, negotiated.dropped);
     recording.endedAtMs = performance.now();
     // A dead session's recording stays with the caller (onRecording) and is measured; the error says why it failed.

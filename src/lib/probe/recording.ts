@@ -1,3 +1,4 @@
+import type { IcePath } from "../rtc/index.js";
 /** One RTP packet as the probe saw it, with its arrival time on the probe's monotonic clock. */
 export interface RecordedPacket {
   seq: number;
@@ -56,4 +57,6 @@ export interface ProbeRecording {
   video: StreamRecording;
   /** Datagrams the kernel dropped at the probe's own sockets (receive buffer full): not the network's loss. */
   socketDrops?: number;
+  /** The ICE candidate pair that carried the media, read from the peer's stats once connected. */
+  icePath?: IcePath | null;
 }

@@ -1,4 +1,16 @@
-export { createLoopbackPeer, waitConnected, loopbackAddress, videoCodecNameOf } from "./loopback-peer.js";
+export {
+  createLoopbackPeer,
+  createPeer,
+  loopbackIce,
+  isLoopbackUrl,
+  selectedCandidatePair,
+  waitConnected,
+  loopbackAddress,
+  videoCodecNameOf,
+  type IceConfig,
+  type IceServer,
+  type IcePath,
+} from "./peer.js";
 export { videoCodecNames, type VideoCodecName } from "../media/index.js";
 export { senderOutput } from "./sender-output.js";
 export { raiseThreadPriority } from "./thread-priority.js";
