@@ -17,8 +17,9 @@ if [ "${1:-}" = "--test" ]; then
   # Debian's aiortc, an independent WebRTC stack the interop tests measure (run by /usr/bin/python3);
   # GStreamer's webrtcbin (-bad, with ivfparse and h264parse; qtdemux and the RTP payloaders from -good,
   # opusenc from -base, ICE from gstreamer1.0-nice) driven from Python:
-  # the stream corpus's second independent sender (fixtures/gstreamer/webrtc_sender.py).
-  packages+=(chromium strace python3-aiortc python3-aiohttp python3-numpy
+  # the stream corpus's second independent sender (fixtures/gstreamer/webrtc_sender.py);
+  # coturn, the TURN relay the probe's --ice-transport relay is proven through (its service stays off).
+  packages+=(chromium strace coturn python3-aiortc python3-aiohttp python3-numpy
     gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
     gstreamer1.0-nice python3-gst-1.0 gir1.2-gst-plugins-base-1.0 gir1.2-gst-plugins-bad-1.0)
 fi

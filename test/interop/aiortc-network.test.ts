@@ -5,9 +5,11 @@
 // namespace (10.213.0.1), as a user's probe would reach a staging server. Nothing leaves the two
 // namespaces: the veth pair lives entirely inside them, and both are removed after the file.
 // The offset must come back within aiortc's tolerance (docs/targets.md, ±3 ms) and result.json must
-// say which candidate pair carried the media.
+// say which candidate pair carried the media. Then the same through a TURN relay: Debian's coturn,
+// started in the server's namespace on 10.213.0.2:3478 with relay ports 49160–49200 only, and
+// `--ice-transport relay`: the probe's candidate must be a relay candidate coturn allocated.
 import { strict as assert } from "node:assert";
-import { execFile } from "node:child_process";
+import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
@@ -19,6 +21,8 @@ import { tempDir } from "../helpers/temp-dir.js";
 const isRoot = process.getuid?.() === 0;
 const skip = !isRoot ? "needs root (network namespaces)" : aiortcMissing();
 const bin = fileURLToPath(new URL("../../bin/run.js", import.meta.url));
+const coturnMissing = spawnSync("turnserver", ["--version"], { encoding: "utf8" }).error ? "needs Debian's coturn (scripts/setup.sh --test)" : null;
+const relayPorts = [49160, 49200] as const;
 const toleranceMs = 3;
 const durationS = 6;
 
@@ -38,9 +42,46 @@ function benchIn(netns: string, args: string[]): Promise<{ code: number; result:
   });
 }
 
+// Starts coturn in a namespace (long-term credentials, no TLS, no CLI) and resolves once it listens.
+function startCoturn(netns: string, address: string): Promise<{ stop: () => Promise<void> }> {
+  const dir = tempDir("avsync-coturn-");
+  const args = ["netns", "exec", netns, "turnserver", "-n", "--listening-ip", address, "--relay-ip", address, "--listening-port", "3478",
+    "--min-port", String(relayPorts[0]), "--max-port", String(relayPorts[1]), "--lt-cred-mech", "--user", "avsync:s3cret", "--realm", "avsync.test",
+    "--no-tls", "--no-dtls", "--no-cli", "--no-tcp-relay", "--log-file", "stdout", "--simple-log", "-v",
+    // Its pid file and user database in a folder of the test's own, not /var/run and /var/lib/turn.
+    "--pidfile", join(dir, "turnserver.pid"), "--userdb", join(dir, "turndb")];
+  const child: ChildProcess = spawn("ip", args, { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  const stop = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      try {
+        process.kill(-child.pid!, "SIGTERM");
+      } catch {
+        resolve();
+      }
+    });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => void stop().then(() => reject(new Error(`coturn did not listen within 10 s: ${log.slice(-500)}`))), 10_000);
+    child.stdout!.on("data", (d) => {
+      log += d.toString();
+      if (/UDP listener opened on/.test(log)) {
+        clearTimeout(timer);
+        resolve({ stop });
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`coturn exited (${code}): ${log.slice(-500)}`));
+    });
+  });
+}
+
 describe("a server in another network namespace that offers no loopback candidate", { skip: skip ?? false }, () => {
   let pair: NamespacePair;
   const servers = new Map<number, AiortcServer>();
+  let coturn: { stop: () => Promise<void> } | undefined;
   before(async () => {
     pair = await createNamespacePair();
     for (const offsetMs of [-100, 40]) {
@@ -48,6 +89,7 @@ describe("a server in another network namespace that offers no loopback candidat
     }
   });
   after(async () => {
+    await coturn?.stop();
     await Promise.all([...servers.values()].map((s) => s.stop()));
     if (pair) await removeNamespaces([pair.client.name, pair.server.name]);
   });
@@ -73,4 +115,37 @@ describe("a server in another network namespace that offers no loopback candidat
       assert.ok(Math.abs(sender - offsetMs) <= toleranceMs, `sender-clock offset ${sender.toFixed(2)} ms vs ${offsetMs}`);
     });
   }
+
+  test("+40 ms through a TURN relay (coturn), relayed candidates only", { skip: coturnMissing ?? false }, async (t) => {
+    coturn = await startCoturn(pair.server.name, pair.server.address);
+    const server = servers.get(40)!;
+    const out = join(tempDir("avsync-net-"), "run");
+    const turn = `turn:avsync:s3cret@${pair.server.address}:3478?transport=udp`;
+    const { code, result, stderr } = await benchIn(pair.client.name, ["--target", `http://${server.base}/offer`, "--duration", String(durationS), "--ice-server", turn, "--ice-transport", "relay", "--out", out]);
+    assert.ok(result, `no JSON result (exit ${code}): ${stderr.slice(-400)}`);
+    assert.equal(result.complete, true, result.incompleteReason ?? "");
+    assert.deepEqual(result.config.ice, { scope: "network", servers: [`turn:${pair.server.address}:3478?transport=udp`], transport: "relay" });
+    assert.doesNotMatch(JSON.stringify(result), /s3cret/, "the TURN password is nowhere in the result");
+    const path = result.received.icePath!;
+    t.diagnostic(`media path ${JSON.stringify(path)}`);
+    // coturn's own allocation: its relay address and a port from the range it was given.
+    assert.equal(path.local.type, "relay");
+    assert.equal(path.local.address, pair.server.address);
+    assert.ok(path.local.port >= relayPorts[0] && path.local.port <= relayPorts[1], `relay port ${path.local.port} outside coturn's ${relayPorts.join("–")}`);
+    const sender = result.probe!.content.senderOffsetMs.p50!;
+    t.diagnostic(`sender-clock offset ${sender.toFixed(2)} ms through the relay`);
+    assert.ok(Math.abs(sender - 40) <= toleranceMs, `sender-clock offset ${sender.toFixed(2)} ms vs 40`);
+  });
+
+  test("a wrong TURN password: exit 2, one line naming the TURN server and the candidates tried", { skip: coturnMissing ?? false }, async () => {
+    coturn ??= await startCoturn(pair.server.name, pair.server.address);
+    const server = servers.get(40)!;
+    const out = join(tempDir("avsync-net-"), "run");
+    const turn = `turn:avsync:wrong@${pair.server.address}:3478?transport=udp`;
+    const { code, result, stderr } = await benchIn(pair.client.name, ["--target", `http://${server.base}/offer`, "--duration", "3", "--ice-server", turn, "--ice-transport", "relay", "--signaling-timeout", "4", "--out", out]);
+    assert.equal(code, 2, stderr.slice(-400));
+    assert.equal(result?.complete, false);
+    // (aiortc's answer to an offer without candidates carries none of its own either.)
+    assert.match(result!.incompleteReason!, /peer connection (failed before it connected|not connected after 4000 ms) .*ICE candidates tried: ours none, the target's [^;]+; the TURN server turn:10\.213\.0\.2:3478 gave no relay candidate \(wrong user or password, or not reachable\)$/);
+  });
 });

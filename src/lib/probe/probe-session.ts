@@ -100,7 +100,12 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
     }
     recording.audio.codecs = answeredCodecs(negotiated.answer.sdp, "audio");
     recording.video.codecs = answeredCodecs(negotiated.answer.sdp, "video");
-    await waitConnected(pc, options.connectTimeoutMs ?? 10_000, options.signal);
+    try {
+      await waitConnected(pc, options.connectTimeoutMs ?? 10_000, options.signal);
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      throw new Error(`${(error as Error).message}; ${describeCandidates(pc, negotiated.answer.sdp, options.ice)}`, { cause: error });
+    }
     recording.connectedAtMs = performance.now();
     recording.icePath = await selectedCandidatePair(pc).catch(() => null);
     const death = await recordUntil(pc, recording, options, negotiated.dropped);
@@ -114,6 +119,30 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
     hangUp?.();
     await pc.close();
   }
+}
+
+// What ICE had to work with when it never connected: the candidate types we gathered, those the
+// target's answer offered, and the relay a TURN server should have given (none: wrong credentials,
+// or the server unreachable).
+function describeCandidates(pc: RTCPeerConnection, answerSdp: string, ice: IceConfig | undefined): string {
+  const count = (types: string[]): string => {
+    const byType = new Map<string, number>();
+    for (const type of types) byType.set(type, (byType.get(type) ?? 0) + 1);
+    return byType.size ? [...byType].map(([type, n]) => `${type}×${n}`).join(", ") : "none";
+  };
+  const local = pc.iceTransports[0]?.connection.localCandidates ?? [];
+  // a=candidate:<foundation> <component> <transport> <priority> <address> <port> typ <type> (RFC 8839 §5.1)
+  const offered = [...answerSdp.matchAll(/^a=candidate:\S+ \d+ \S+ \d+ (\S+) \d+ typ (\w+)/gm)];
+  let text = `ICE candidates tried: ours ${count(local.map((c) => c.type))}, the target's ${count(offered.map((m) => m[2]!))}`;
+  if (ice?.scope === "network") {
+    const turn = ice.servers.find((server) => /^turns?:/.test(server.urls));
+    if (turn && !local.some((c) => c.type === "relay")) {
+      text += `; the TURN server ${turn.urls.replace(/\?.*$/, "")} gave no relay candidate (wrong user or password, or not reachable)`;
+    }
+  } else if (!offered.some((m) => m[1]!.startsWith("127."))) {
+    text += " (a target on this host's loopback must offer a 127.0.0.1 candidate: docs/targets.md)";
+  }
+  return text;
 }
 
 // The codecs of the answer's first m-section of a kind, as the server wrote them (RFC 8866 §6.6

@@ -149,13 +149,16 @@ export function waitConnected(pc: RTCPeerConnection, timeoutMs: number, signal?:
     };
     const onAbort = (): void => settle(new Error("interrupted while the peer connection was coming up"));
     const timer = setTimeout(() => settle(new Error(`peer connection not connected after ${timeoutMs} ms (state ${pc.connectionState})`)), timeoutMs);
-    const sub = pc.connectionStateChange.subscribe((state) => {
+    const judge = (state: string): void => {
       if (state === "connected") settle();
       else if (state === "failed" || state === "closed") {
         const dtls = pc.getTransceivers()[0]?.sender.dtlsTransport?.state ?? "none";
         settle(new Error(`peer connection ${state} before it connected (ICE ${pc.iceConnectionState}, DTLS ${dtls})`));
       }
-    });
+    };
+    const sub = pc.connectionStateChange.subscribe(judge);
+    // A connection that failed before anyone waited (ICE with no candidate pair at all) fails now, not at the timeout.
+    judge(pc.connectionState);
     if (signal?.aborted) onAbort();
     else signal?.addEventListener("abort", onAbort, { once: true });
   });
