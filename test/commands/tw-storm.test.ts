@@ -76,10 +76,12 @@ function startStormProcess(out: string): ReturnType<typeof spawn> {
   return spawn(process.execPath, [join(root, "bin/run.js"), ...args], { stdio: ["ignore", "pipe", "pipe"] });
 }
 
-async function waitForNamespaces(present: boolean, timeoutMs: number): Promise<string[]> {
+// The storm process's own namespaces (avsync-<its pid>-…): other files' may exist meanwhile (one
+// busy CI run saw aiortc-network's two here).
+async function waitForNamespaces(owner: number, present: boolean, timeoutMs: number): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const names = await listAvsyncNamespaces();
+    const names = (await listAvsyncNamespaces()).filter((name) => name.startsWith(`avsync-${owner}-`));
     if (names.length > 0 === present || Date.now() > deadline) return names;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -88,7 +90,7 @@ async function waitForNamespaces(present: boolean, timeoutMs: number): Promise<s
 test("Ctrl-C writes what was measured, marked incomplete, and leaves nothing behind", { skip: !isRoot && "needs root" }, async () => {
   const out = tempDir("avsync-tw-");
   const child = startStormProcess(out);
-  assert.ok((await waitForNamespaces(true, 10_000)).length > 0);
+  assert.ok((await waitForNamespaces(child.pid!, true, 10_000)).length > 0);
   await new Promise((resolve) => setTimeout(resolve, 8000));
   child.kill("SIGINT");
   const code = await new Promise((resolve) => child.once("exit", resolve));
@@ -96,14 +98,14 @@ test("Ctrl-C writes what was measured, marked incomplete, and leaves nothing beh
   const result = JSON.parse(readFileSync(join(out, "result.json"), "utf8")) as TwStormResult;
   assert.equal(result.complete, false);
   assert.ok(result.cycles.succeeded > 100 && result.cycles.succeeded < 20000, `${result.cycles.succeeded} cycles`);
-  assert.deepEqual(await waitForNamespaces(false, 5000), []);
+  assert.deepEqual(await waitForNamespaces(child.pid!, false, 5000), []);
 });
 
 test("a killed run (SIGKILL) leaves no namespace or worker behind", { skip: !isRoot && "needs root" }, async () => {
   const out = tempDir("avsync-tw-");
   const child = startStormProcess(out);
-  assert.ok((await waitForNamespaces(true, 10_000)).length > 0);
+  assert.ok((await waitForNamespaces(child.pid!, true, 10_000)).length > 0);
   await new Promise((resolve) => setTimeout(resolve, 1500));
   child.kill("SIGKILL");
-  assert.deepEqual(await waitForNamespaces(false, 5000), []);
+  assert.deepEqual(await waitForNamespaces(child.pid!, false, 5000), []);
 });

@@ -31,9 +31,11 @@ export function nameNamespacePair(ownerPid = process.pid, sequence = pairsCreate
   return { client: `${base}-client`, server: `${base}-server` };
 }
 
-/** Creates the client and server namespaces with a veth pair that lives entirely inside them. */
-export async function createNamespacePair(): Promise<NamespacePair> {
-  const names = nameNamespacePair();
+/**
+ * Creates the client and server namespaces with a veth pair that lives entirely inside them, under
+ * `names` when given (so a reaper can be watching them before the first exists).
+ */
+export async function createNamespacePair(names = nameNamespacePair()): Promise<NamespacePair> {
   pairsCreated += 1;
   const pair: NamespacePair = {
     client: { name: names.client, address: clientAddress },

@@ -1,6 +1,7 @@
 import { execa } from "execa";
 import {
   createNamespacePair,
+  nameNamespacePair,
   removeNamespaces,
   setNamespaceSysctl,
   startNamespaceReaper,
@@ -43,9 +44,18 @@ export async function prepareStormTopology(options: { topology: "auto" | "netns"
     if (options.sysctls.length > 0) throw new Error("`--sysctl` needs the namespace topology (root): avsync never changes the host's sysctls.");
     return { kind: "loopback", serverAddress: "127.0.0.1", warnings: [loopbackWarning], teardown: async () => {} };
   }
-  const pair = await createNamespacePair();
-  const names = [pair.client.name, pair.server.name];
+  // The reaper watches the names before the first namespace exists: a SIGKILL while the pair is being
+  // built (eight `ip` calls, over a second with the cores busy) would otherwise leave it behind.
+  const named = nameNamespacePair();
+  const names = [named.client, named.server];
   const reaper = startNamespaceReaper(names);
+  let pair;
+  try {
+    pair = await createNamespacePair(named);
+  } catch (error) {
+    reaper.release();
+    throw error;
+  }
   const teardown = async (): Promise<void> => {
     await removeNamespaces(names);
     reaper.release();
