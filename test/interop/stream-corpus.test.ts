@@ -14,7 +14,7 @@
 //   holding a core: per-marker errors −3.4…+7.9 ms, each within its stalls plus 1.7 ms.
 // A sender whose ledger says it fell more than maxBehindMs behind its schedule did not send the
 // clip as timed (an un-indexed clip's pairing then wraps by a period): such a run fails with that
-// figure instead of being judged, as it says the fixture cannot keep up on this machine. Seen:
+// figure instead of being judged (after one more try), as it says the fixture cannot keep up on this machine. Seen:
 // ≤ 89 ms in passing runs; 0.9–3.5 s for GStreamer at 720p and 1080p when it still encoded the video
 // live and another process held a core (it now sends video ffmpeg encoded offline: ≤ 10 ms behind).
 import { strict as assert } from "node:assert";
@@ -86,6 +86,11 @@ function senderAddedMs(ledger: Ledger, clip: SyncClip, k: number): number | unde
   return video === undefined || audio === undefined ? undefined : video - audio;
 }
 
+/** How far the sender fell behind its own schedule at worst, by its ledger. */
+function ledgerBehindMs(ledger: Ledger): number {
+  return Math.max(...ledger.video.map(([, ms]) => ms), ...ledger.audio.map(([, ms]) => ms));
+}
+
 function median(values: number[]): number | null {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length ? sorted[Math.floor(sorted.length / 2)]! : null;
@@ -112,8 +117,15 @@ describe("independent senders streaming ffmpeg-made sync clips", { skip: ffmpegM
   for (const c of cases) {
     test(describeCase(c), { skip: senders[c.sender].missing() ?? false }, async () => {
       const clip = makeSyncClip(c.clip);
-      const { result, ledger } = await streamClip(c, clip, servers);
-      const behindMs = Math.max(...ledger.video.map(([, ms]) => ms), ...ledger.audio.map(([, ms]) => ms));
+      // A fixture that fell behind did not send the clip as timed; it gets one more try before the
+      // test gives up on this machine (one busy-core CI run: aiortc's live H264 encode 302 ms behind).
+      let { result, ledger } = await streamClip(c, clip, servers);
+      let behindMs = ledgerBehindMs(ledger);
+      if (behindMs > maxBehindMs) {
+        console.log(`${describeCase(c)}: ${c.sender} fell ${behindMs.toFixed(0)} ms behind its own schedule; streaming the clip once more`);
+        ({ result, ledger } = await streamClip(c, clip, servers));
+        behindMs = ledgerBehindMs(ledger);
+      }
       assert.ok(
         behindMs <= maxBehindMs,
         `${c.sender} fell ${behindMs.toFixed(0)} ms behind its own schedule (its ledger), over the ${maxBehindMs} ms this test judges: the fixture cannot keep up on this machine, so the run says nothing about avsync`,
