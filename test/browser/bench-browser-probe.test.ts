@@ -58,9 +58,14 @@ function assertAgreesWithChromium(result: BenchResult, what: string): string {
   for (const [tMs, a] of comparison.agreementMs) {
     const marker = browser.markers.series.find((m) => m.flashDisplayMs === tMs)!;
     const estimate = estimateAt(browser.chromiumSync, tMs)!;
+    // A flash whose own callback the page missed is timed from a neighbouring frame's (timed back
+    // from the next one, or named by RTP timestamp in a late callback), which may itself have landed a
+    // vsync late: one frame more (one busy-core CI run: a marker 38.9 ms apart against 38.3).
+    const inferred = marker.flashEstimated || marker.flashNamedByRtp;
+    const markerToleranceMs = toleranceMs + (inferred ? 1000 / fps : 0);
     assert.ok(
-      Math.abs(a) <= toleranceMs,
-      `${what}: at ${((tMs - browser.timesMs.connected!) / 1000).toFixed(1)} s the page measured ${ms(marker.renderedOffsetMs)}, Chromium's account is ${ms(comparison.senderClockMs!)} + its residual ${ms(estimate.residualMs)}: ${ms(a)} apart`,
+      Math.abs(a) <= markerToleranceMs,
+      `${what}: at ${((tMs - browser.timesMs.connected!) / 1000).toFixed(1)} s the page measured ${ms(marker.renderedOffsetMs)}${inferred ? ` (flash ${marker.flashEstimated ? "timed back from the next frame" : "named by RTP timestamp"})` : ""}, Chromium's account is ${ms(comparison.senderClockMs!)} + its residual ${ms(estimate.residualMs)}: ${ms(a)} apart (±${markerToleranceMs.toFixed(1)})`,
     );
   }
   return `${known}; the page agrees within ${ms(agreement.min!)} … ${ms(agreement.max!)}`;

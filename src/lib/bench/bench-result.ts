@@ -48,7 +48,8 @@ export interface BenchResult {
      * Header names (never their values: they may hold tokens) and extra offer fields sent to the
      * target, and the other origins it was allowed to send avsync to (without them).
      */
-    signaling?: { headerNames: string[]; offerFields: Record<string, unknown>; timeoutMs: number; allowedOrigins?: string[] };
+    /** offerFields as given, placeholders such as {uuid} unfilled (each session filled its own). */
+    signaling?: { headerNames: string[]; offerFields: Record<string, unknown>; timeoutMs: number; allowedOrigins?: string[]; sessionIdField?: string };
     /** A session whose audio or video stayed silent this long, or never started, failed; absent in results from before it. */
     mediaTimeoutMs?: number;
   };

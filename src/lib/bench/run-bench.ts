@@ -4,7 +4,7 @@ import { defaultPatternOptions, type PatternOptions } from "../media/index.js";
 import { defaultMediaTimeoutMs, measureRecording, recordProbeSession, sleepUnlessAborted, watchLoopStalls, type ContentMode, type LoopStalls, type MeasureOptions, type ProbeMeasurements, type ProbeRecording } from "../probe/index.js";
 import { countExpectedMarkers, type Injections, type PacingReport, type PusherMode } from "../pusher/index.js";
 import { collectRunMetadata } from "../report/index.js";
-import { defaultSignalingOptions, negotiatorFor, type SignalingOptions, type SignalingTarget } from "../signaling/index.js";
+import { defaultSignalingOptions, expandOfferFields, negotiatorFor, type SignalingOptions, type SignalingTarget } from "../signaling/index.js";
 import { startEmbeddedTargetThread, type EmbeddedTarget, type TargetSession } from "../target/index.js";
 import { benchResultSchemaVersion, type BenchResult } from "./bench-result.js";
 import { aggregateSessions, summarizeSession } from "./bench-sessions.js";
@@ -25,7 +25,7 @@ export interface BenchOptions {
   /** A relay's WHIP endpoint: the pusher publishes there and the probe subscribes to `target` (WHEP). */
   push?: SignalingTarget;
   /** Headers and extra offer fields the target needs (a token, an avatar id), and the other origins it may send avsync to. */
-  signaling?: Partial<Pick<SignalingOptions, "headers" | "offerFields" | "allowedOrigins">>;
+  signaling?: Partial<Pick<SignalingOptions, "headers" | "offerFields" | "allowedOrigins" | "sessionIdField">>;
   /** A probe session whose audio or video stays silent this long (or never starts) ends as failed; default 3 s. */
   mediaTimeoutMs?: number;
   /** Probe sessions to open (default 1), started `rampPerS` per second. */
@@ -122,7 +122,13 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
       sessions: { count: sessionCount, rampPerS },
       ice: ice.scope === "network" ? { scope: "network", servers: ice.servers.map((server) => server.urls), transport: ice.transport } : { scope: "loopback", servers: [], transport: "all" },
       content: options.content ?? "auto",
-      signaling: { headerNames: Object.keys(signaling.headers), offerFields: signaling.offerFields, timeoutMs: signaling.timeoutMs, allowedOrigins: signaling.allowedOrigins },
+      signaling: {
+        headerNames: Object.keys(signaling.headers),
+        offerFields: signaling.offerFields,
+        timeoutMs: signaling.timeoutMs,
+        allowedOrigins: signaling.allowedOrigins,
+        ...(signaling.sessionIdField !== undefined ? { sessionIdField: signaling.sessionIdField } : {}),
+      },
       mediaTimeoutMs,
     },
     expectedMarkers: 0,
@@ -137,7 +143,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
   let loopStalls: LoopStalls | undefined;
   let browserError: string | null = null;
   try {
-    let negotiate = options.target ? negotiatorFor(options.target, signaling) : undefined;
+    let signalingTarget = options.target;
     let tailMs = 0;
     let sendersDone: { done: Promise<void>; drainMs: number } | undefined;
     if (options.push) {
@@ -169,7 +175,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
       const url = pusherSide.url;
       result.config.target.url = url;
       result.config.pattern = pusherSide.pattern;
-      negotiate = negotiatorFor({ kind: "ws-json", url }, signaling);
+      signalingTarget = { kind: "ws-json", url };
       tailMs = pusherStartSlackMs + Math.abs(options.injections.scheduleOffsetMs) + Math.abs(options.injections.timestampOffsetMs);
       sendersDone = { done: pushersFinished(pusherSide, sessionCount + (probes.includes("browser") ? 1 : 0)), drainMs: senderDrainMs };
     }
@@ -205,7 +211,8 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
       slots.push(slot);
       runs.push(
         recordProbeSession({
-          negotiate: negotiate!,
+          // Each session fills the offer fields' {uuid} and {index} afresh.
+          negotiate: negotiatorFor(signalingTarget!, { ...signaling, offerFields: expandOfferFields(signaling.offerFields, { index }) }),
           durationMs: options.durationS * 1000 + tailMs + (sendersDone ? lateSenderCapMs : 0),
           sendersDone,
           connectTimeoutMs: signaling.timeoutMs,

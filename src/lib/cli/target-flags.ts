@@ -32,7 +32,13 @@ export const targetFlags = {
   }),
   "offer-field": Flags.string({
     multiple: true,
-    description: "An extra field in the JSON offer, as `key=value` (repeatable); values that read as JSON (numbers, true) are sent as such.",
+    description:
+      "An extra field in the JSON offer, as `key=value` (repeatable); values that read as JSON (numbers, true) are sent as such. `{uuid}` in a value becomes a fresh UUID per session and `{index}` the session's index, e.g. `webrtc_id={uuid}` for fastrtc-based servers.",
+  }),
+  "session-id-field": Flags.string({
+    dependsOn: ["target"],
+    description:
+      "The field of the JSON answer that names the session (or, if the answer has none, the offer field that did). Default: the answer's sessionid, session_id, sessionId, pc_id, webrtc_id or id, else the offer's webrtc_id or pc_id.",
   }),
   "ice-server": Flags.string({
     multiple: true,
@@ -62,7 +68,7 @@ export interface TargetConfig {
   /** Set when --ice-server or --ice-transport relay asked for more than the default (runBench decides the default from the target's host). */
   ice?: IceConfig;
   push?: SignalingTarget;
-  signaling: Pick<SignalingOptions, "headers" | "offerFields" | "allowedOrigins">;
+  signaling: Pick<SignalingOptions, "headers" | "offerFields" | "allowedOrigins" | "sessionIdField">;
   signalingTimeoutMs: number;
   mediaTimeoutMs: number;
   sessions: number;
@@ -76,6 +82,7 @@ export function targetConfigFromFlags(flags: {
   push?: string;
   header?: string[];
   "offer-field"?: string[];
+  "session-id-field"?: string;
   "allow-redirect"?: string[];
   "media-timeout": string;
   sessions: number;
@@ -108,6 +115,7 @@ export function targetConfigFromFlags(flags: {
       headers: parseHeaderFlags(flags.header ?? []),
       offerFields: parseOfferFieldFlags(flags["offer-field"] ?? []),
       allowedOrigins: parseOriginFlags(flags["allow-redirect"] ?? [], "allow-redirect"),
+      ...(flags["session-id-field"] !== undefined ? { sessionIdField: parseSessionIdField(flags["session-id-field"]) } : {}),
     },
     signalingTimeoutMs: parseNumberFlag(flags["signaling-timeout"], "signaling-timeout", { min: 0.1, max: 300 }) * 1000,
     mediaTimeoutMs: parseNumberFlag(flags["media-timeout"], "media-timeout", { min: 0.5, max: 300 }) * 1000,
@@ -115,6 +123,12 @@ export function targetConfigFromFlags(flags: {
     rampPerS: parseNumberFlag(ramp, "ramp", { min: 0.01, max: 1000 }),
     content: flags.content,
   };
+}
+
+/** A JSON key: the field that names the session, quoted back when it is empty or not a plain name. */
+function parseSessionIdField(value: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/.test(value)) throw new Error(`Expected \`--session-id-field\` to be a JSON field name such as webrtc_id, got \`${value}\`.`);
+  return value;
 }
 
 /**

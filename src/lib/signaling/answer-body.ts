@@ -1,6 +1,6 @@
 import { quoteSnippet as snippet, safeText } from "../text/index.js";
 import { maxQuotedChars, maxSessionIdChars } from "./signaling-limits.js";
-import type { NegotiatedSession } from "./signaling-options.js";
+import type { NegotiatedSession, SignalingOptions } from "./signaling-options.js";
 
 /** The server answered, but with an error of its own (an HTTP-200 `{"code":-1,"msg":…}` body): its message is the news. */
 export class SignalingRefusal extends Error {}
@@ -10,7 +10,7 @@ export class SignalingRefusal extends Error {}
  * Many report failure as HTTP 200 with `{"code":-1,"msg":…}` or `{"error":…}`: that becomes an
  * error quoting the start of the server's message, never a confusing "no SDP".
  */
-export function readJsonAnswer(raw: string): { answer: NegotiatedSession["answer"]; sessionId: string | null } {
+export function readJsonAnswer(raw: string, options: Pick<SignalingOptions, "sessionIdField" | "offerFields">): { answer: NegotiatedSession["answer"]; sessionId: string | null } {
   let body: unknown;
   try {
     body = JSON.parse(raw);
@@ -27,7 +27,7 @@ export function readJsonAnswer(raw: string): { answer: NegotiatedSession["answer
     throw new SignalingRefusal(`refused the offer${code}: ${snippet(said, maxQuotedChars)}`);
   }
   if (message.type !== undefined && message.type !== "answer") throw new Error(`expected a message of type "answer", got type \`${snippet(String(message.type), 40)}\``);
-  return { answer: { type: "answer", sdp: checkSdp(message.sdp) }, sessionId: readSessionId(message) };
+  return { answer: { type: "answer", sdp: checkSdp(message.sdp) }, sessionId: readSessionId(message, options) };
 }
 
 /** An SDP answer must at least start like one; anything else (an HTML error page, JSON) is quoted back. */
@@ -36,12 +36,18 @@ export function checkSdp(sdp: unknown): string {
   return sdp;
 }
 
-function readSessionId(message: Record<string, unknown>): string | null {
-  for (const key of ["sessionid", "session_id", "sessionId", "id"]) {
-    const value = message[key];
-    if (typeof value === "string" || typeof value === "number") return safeText(String(value), maxSessionIdChars);
-  }
-  return null;
+// Servers name the session in their answer under many keys (LiveTalking `sessionid`, Pipecat `pc_id`,
+// fastrtc none: the viewer named it in its offer as `webrtc_id`).
+const answerIdFields = ["sessionid", "session_id", "sessionId", "pc_id", "webrtc_id", "id"];
+const offerIdFields = ["webrtc_id", "pc_id"];
+
+function readSessionId(message: Record<string, unknown>, options: Pick<SignalingOptions, "sessionIdField" | "offerFields">): string | null {
+  const field = options.sessionIdField;
+  const candidates: unknown[] = field !== undefined
+    ? [message[field], options.offerFields[field]]
+    : [...answerIdFields.map((key) => message[key]), ...offerIdFields.map((key) => options.offerFields[key])];
+  const value = candidates.find((v) => typeof v === "string" || typeof v === "number");
+  return value === undefined ? null : safeText(String(value), maxSessionIdChars);
 }
 
 /** One sentence naming the URL and what was wrong with its answer, or the server's own message when it refused. */

@@ -17,7 +17,7 @@ export async function negotiateOverHttpOffer(url: string, offer: SessionDescript
   });
   if (!response.ok) throw statusError(url, response, text);
   try {
-    const { answer, sessionId } = readJsonAnswer(text);
+    const { answer, sessionId } = readJsonAnswer(text, options);
     return { answer, sessionId, close: () => undefined };
   } catch (error) {
     throw unusableAnswer(url, error);

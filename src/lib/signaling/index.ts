@@ -13,3 +13,4 @@ export {
 export { parseSignalingMessage } from "./session-description.js";
 export type { SessionDescription } from "./session-description.js";
 export { maxSignalingBytes } from "./signaling-limits.js";
+export { expandOfferFields, type OfferSession } from "./offer-template.js";

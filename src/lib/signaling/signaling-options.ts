@@ -1,10 +1,18 @@
+import { checkOfferFieldTemplate } from "./offer-template.js";
+
 /** What a server may need besides the offer: a token in a header, an avatar id in the request body. */
 export interface SignalingOptions {
   timeoutMs: number;
   /** Sent with the signaling request (HTTP) or the WebSocket handshake. */
   headers: Record<string, string>;
-  /** Added to the JSON offer (POST /offer and WebSocket JSON); WHEP/WHIP bodies are plain SDP and carry none. */
+  /** Added to the JSON offer (POST /offer and WebSocket JSON); WHEP/WHIP bodies are plain SDP and carry none. Filled per session (expandOfferFields) before it gets here. */
   offerFields: Record<string, unknown>;
+  /**
+   * Where a JSON answer carries the server's session id (`--session-id-field`), or, when the answer
+   * has no such field, the offer field that named the session (fastrtc's `webrtc_id`). Unset: the
+   * answer's `sessionid`, `session_id`, `sessionId`, `pc_id`, `webrtc_id` or `id`, else the offer's `webrtc_id` or `pc_id`.
+   */
+  sessionIdField?: string;
   /**
    * Origins other than the target's that a 307/308 redirect or a WHEP/WHIP `Location` may lead to
    * (`--allow-redirect`); they are reached without any of `headers`. Empty: only the target's own origin.
@@ -59,7 +67,8 @@ export function parseHeaderFlags(values: readonly string[]): Record<string, stri
 
 /**
  * Parses repeated `key=value` flags into extra offer fields. A value that reads as JSON (a number,
- * true/false, null, an object) is sent as such, anything else as a string: `avatar_id=3` sends 3.
+ * true/false, null, an object) is sent as such, anything else as a string: `avatar=3` sends 3.
+ * `{uuid}` and `{index}` in a value are filled per session (offer-template.ts).
  */
 export function parseOfferFieldFlags(values: readonly string[]): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
@@ -74,6 +83,7 @@ export function parseOfferFieldFlags(values: readonly string[]): Record<string, 
     } catch {
       fields[key] = raw;
     }
+    checkOfferFieldTemplate(key, fields[key]);
   }
   return fields;
 }

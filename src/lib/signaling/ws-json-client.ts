@@ -56,7 +56,7 @@ export async function negotiateOverWebSocket(
       const raw = data.toString();
       if (isOtherMessage(raw)) return;
       try {
-        const { answer, sessionId } = readJsonAnswer(raw);
+        const { answer, sessionId } = readJsonAnswer(raw, options);
         settle();
         resolve({ answer, sessionId, close, dropped });
       } catch (error) {

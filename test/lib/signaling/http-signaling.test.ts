@@ -28,6 +28,12 @@ function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
     res.writeHead(201, { "content-type": "application/sdp", location: "/whep/resource/7" }).end("v=0\r\nwhep-answer");
   } else if (req.url === "/whep/resource/7" && req.method === "DELETE") {
     res.writeHead(200).end();
+  } else if (req.url === "/pipecat") {
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ type: "answer", sdp: "v=0\r\nanswer", pc_id: "SmallWebRTCConnection#0-1f2e" }));
+  } else if (req.url === "/fastrtc") {
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ type: "answer", sdp: "v=0\r\nanswer" }));
+  } else if (req.url === "/custom") {
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ type: "answer", sdp: "v=0\r\nanswer", id: 1, stream: { name: "s-9" }, streamId: "s-9" }));
   } else if (req.url === "/refuse") {
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ code: -1, msg: "no such avatar" }));
   } else {
@@ -57,6 +63,15 @@ describe("POST /offer JSON", () => {
     assert.deepEqual(JSON.parse(sent.body), { avatar_id: 3, sdp: offer.sdp, type: "offer" });
     assert.equal(sent.headers["content-type"], "application/json");
     assert.equal(sent.headers.authorization, "Bearer t0k");
+  });
+  test("the session id under each server's key: Pipecat's pc_id; fastrtc's webrtc_id, which the viewer sent; --session-id-field", async () => {
+    assert.equal((await negotiateOverHttpOffer(`${base}/pipecat`, offer, options)).sessionId, "SmallWebRTCConnection#0-1f2e");
+    const fastrtc = { ...options, offerFields: { webrtc_id: "9b1c0d7e-viewer" } };
+    assert.equal((await negotiateOverHttpOffer(`${base}/fastrtc`, offer, fastrtc)).sessionId, "9b1c0d7e-viewer", "an answer without an id: the offer's webrtc_id names the session");
+    assert.equal((await negotiateOverHttpOffer(`${base}/fastrtc`, offer, options)).sessionId, null, "no id anywhere: none recorded");
+    assert.equal((await negotiateOverHttpOffer(`${base}/custom`, offer, options)).sessionId, "1", "default keys: id");
+    assert.equal((await negotiateOverHttpOffer(`${base}/custom`, offer, { ...options, sessionIdField: "streamId" })).sessionId, "s-9", "--session-id-field wins over the default keys");
+    assert.equal((await negotiateOverHttpOffer(`${base}/fastrtc`, offer, { ...fastrtc, sessionIdField: "webrtc_id" })).sessionId, "9b1c0d7e-viewer");
   });
   test("an HTTP-200 error body becomes the server's own message", async () => {
     await assert.rejects(negotiateOverHttpOffer(`${base}/refuse`, offer, options), /^Error: Target at http:\/\/127\.0\.0\.1:\d+\/refuse refused the offer \(code -1\): no such avatar\.$/);

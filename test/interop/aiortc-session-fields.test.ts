@@ -1,0 +1,58 @@
+// test: system, group media
+// The signaling shape of fastrtc-based servers (OpenAvatarChat, …), against aiortc
+// (fixtures/aiortc/sync_server.py --viewer-id-field webrtc_id): every viewer must name its session
+// with a webrtc_id no other viewer used, and the answer carries no session id. `--offer-field
+// webrtc_id={uuid}` gives each probe session its own, and result.json records the ids the server
+// accepted (its own account, GET /viewers).
+import { strict as assert } from "node:assert";
+import { after, before, describe, test } from "node:test";
+import { runBench, type BenchResult } from "../../src/lib/bench/index.js";
+import { noInjections } from "../../src/lib/pusher/index.js";
+import { parseOfferFieldFlags, parseTargetUrl } from "../../src/lib/signaling/index.js";
+import { aiortcMissing, startAiortcServer, type AiortcServer } from "../helpers/aiortc-server.js";
+
+const offsetMs = 40;
+// As aiortc-offsets.test.ts: the median sender-clock offset of a run against aiortc (docs/targets.md).
+const toleranceMs = 3;
+
+function probe(server: AiortcServer, offerField: string): Promise<BenchResult> {
+  return runBench({
+    durationS: 4,
+    mode: "paced",
+    pattern: {},
+    injections: noInjections,
+    flags: {},
+    target: parseTargetUrl(`http://${server.base}/offer`, "target"),
+    signaling: { offerFields: parseOfferFieldFlags([offerField]) },
+    sessions: 2,
+    rampPerS: 4,
+  });
+}
+
+describe("a fresh webrtc_id per viewer, as fastrtc wants", { skip: aiortcMissing() ?? false }, () => {
+  let server: AiortcServer;
+  before(async () => {
+    server = await startAiortcServer(["--offset-ms", String(offsetMs), "--viewer-id-field", "webrtc_id", "--answer-id-field", ""]);
+  });
+  after(() => server.stop());
+
+  test("--offer-field webrtc_id={uuid}: both sessions admitted, each recorded under the id the server accepted", async () => {
+    const result = await probe(server, "webrtc_id={uuid}");
+    assert.equal(result.complete, true, result.incompleteReason ?? "");
+    const { viewerIds } = (await (await fetch(`http://${server.base}/viewers`)).json()) as { viewerIds: string[] };
+    const recorded = result.sessions!.map((s) => s.sessionId);
+    assert.equal(viewerIds.length, 2);
+    assert.deepEqual([...recorded].sort(), [...viewerIds].sort(), "the session ids avsync recorded are the ones the server accepted");
+    for (const id of recorded) assert.match(id!, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.deepEqual(result.config.signaling!.offerFields, { webrtc_id: "{uuid}" }, "result.json keeps the template");
+    const sender = result.probe!.content.senderOffsetMs.p50!;
+    assert.ok(Math.abs(sender - offsetMs) <= toleranceMs, `sender-clock offset ${sender.toFixed(2)} ms vs ${offsetMs}`);
+  });
+
+  test("the same webrtc_id for both: the server refuses the second viewer, and the run says so", async () => {
+    const result = await probe(server, "webrtc_id=viewer-1");
+    assert.equal(result.complete, false);
+    // Whichever session reached the server second is refused (on a busy machine #1 may come first).
+    assert.match(result.incompleteReason!, /^1 of 2 sessions failed; the first, #[01]: Target at http:\/\/127\.0\.0\.1:\d+\/offer refused the offer \(code -1\): webrtc_id 'viewer-1' is missing or already in use\.$/);
+  });
+});
