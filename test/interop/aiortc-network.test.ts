@@ -148,4 +148,45 @@ describe("a server in another network namespace that offers no loopback candidat
     // (aiortc's answer to an offer without candidates carries none of its own either.)
     assert.match(result!.incompleteReason!, /peer connection (failed before it connected|not connected after 4000 ms) .*ICE candidates tried: ours none, the target's [^;]+; the TURN server turn:10\.213\.0\.2:3478 gave no relay candidate \(wrong user or password, or not reachable\)$/);
   });
+
+  test("avsync serve --host in the server's namespace: bench reaches it over the veth, +80 ms exact", async (t) => {
+    const serve = spawn("ip", ["netns", "exec", pair.server.name, process.execPath, bin, "serve", "--host", pair.server.address, "--port", "0", "--content-offset-ms", "80"], {
+      detached: true,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    serve.stderr!.on("data", (d) => (stderr += d.toString()));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`serve did not listen within 30 s: ${stderr}`)), 30_000);
+        serve.stderr!.on("data", () => {
+          const match = /avsync target listening: (ws:\/\/\S+)/.exec(stderr);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match[1]!);
+          }
+        });
+        serve.once("exit", (code) => reject(new Error(`serve exited (${code}): ${stderr}`)));
+      });
+      assert.match(stderr, new RegExp(`warning: ${pair.server.address.replace(/\./g, "\\.")} is not loopback: any host that reaches it can take a session`));
+      assert.match(url, new RegExp(`^ws://${pair.server.address.replace(/\./g, "\\.")}:\\d+/ws$`));
+      const out = join(tempDir("avsync-net-"), "run");
+      const { code, result, stderr: benchErr } = await benchIn(pair.client.name, ["--target", url, "--duration", "4", "--out", out]);
+      assert.ok(result, `no JSON result (exit ${code}): ${benchErr.slice(-400)}`);
+      assert.equal(result.complete, true, result.incompleteReason ?? "");
+      const path = result.received.icePath!;
+      t.diagnostic(`media path ${JSON.stringify(path)}`);
+      assert.deepEqual([path.remote.type, path.remote.address], ["host", pair.server.address], "the target sent from the address it was told to");
+      assert.equal(path.local.address, pair.client.address);
+      // avsync's own pattern: the sender-clock offset is exact (docs/targets.md), whatever the path.
+      const sender = result.probe!.content.senderOffsetMs.p50!;
+      assert.ok(Math.abs(sender - 80) <= 1, `sender-clock offset ${sender.toFixed(2)} ms vs 80`);
+    } finally {
+      if (serve.exitCode === null && serve.signalCode === null) {
+        const exited = new Promise((resolve) => serve.once("exit", resolve));
+        process.kill(-serve.pid!, "SIGTERM");
+        await exited;
+      }
+    }
+  });
 });

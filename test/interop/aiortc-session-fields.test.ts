@@ -1,9 +1,11 @@
 // test: system, group media
-// The signaling shape of fastrtc-based servers (OpenAvatarChat, …), against aiortc
+// Two signaling shapes of real avatar servers, against aiortc (fixtures/aiortc/sync_server.py).
+// fastrtc-based servers (OpenAvatarChat, …), against aiortc
 // (fixtures/aiortc/sync_server.py --viewer-id-field webrtc_id): every viewer must name its session
 // with a webrtc_id no other viewer used, and the answer carries no session id. `--offer-field
 // webrtc_id={uuid}` gives each probe session its own, and result.json records the ids the server
-// accepted (its own account, GET /viewers).
+// accepted (its own account, GET /viewers). D-ID Streams: the server makes the offer (POST /streams),
+// avsync answers to /streams/{session}/sdp with the session_id the server gave.
 import { strict as assert } from "node:assert";
 import { after, before, describe, test } from "node:test";
 import { runBench, type BenchResult } from "../../src/lib/bench/index.js";
@@ -54,5 +56,30 @@ describe("a fresh webrtc_id per viewer, as fastrtc wants", { skip: aiortcMissing
     assert.equal(result.complete, false);
     // Whichever session reached the server second is refused (on a busy machine #1 may come first).
     assert.match(result.incompleteReason!, /^1 of 2 sessions failed; the first, #[01]: Target at http:\/\/127\.0\.0\.1:\d+\/offer refused the offer \(code -1\): webrtc_id 'viewer-1' is missing or already in use\.$/);
+  });
+});
+
+describe("the server makes the offer, as D-ID Streams does", { skip: aiortcMissing() ?? false }, () => {
+  let server: AiortcServer;
+  before(async () => {
+    server = await startAiortcServer(["--offset-ms", String(offsetMs)]);
+  });
+  after(() => server.stop());
+
+  test("--signaling-flow answer --answer-url /streams/{session}/sdp: +40 ms read back, the server's session recorded", async () => {
+    const result = await runBench({
+      durationS: 4,
+      mode: "paced",
+      pattern: {},
+      injections: noInjections,
+      flags: {},
+      target: parseTargetUrl(`http://${server.base}/streams`, "target"),
+      signaling: { answerUrl: "/streams/{session}/sdp" },
+    });
+    assert.equal(result.complete, true, result.incompleteReason ?? "");
+    assert.match(result.received.sessionId!, /^\d+$/, "the stream id the server gave");
+    assert.equal(result.config.signaling!.flow, "answer");
+    const sender = result.probe!.content.senderOffsetMs.p50!;
+    assert.ok(Math.abs(sender - offsetMs) <= toleranceMs, `sender-clock offset ${sender.toFixed(2)} ms vs ${offsetMs}`);
   });
 });

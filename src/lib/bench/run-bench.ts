@@ -4,7 +4,7 @@ import { defaultPatternOptions, type PatternOptions } from "../media/index.js";
 import { defaultMediaTimeoutMs, measureRecording, recordProbeSession, sleepUnlessAborted, watchLoopStalls, type ContentMode, type LoopStalls, type MeasureOptions, type ProbeMeasurements, type ProbeRecording } from "../probe/index.js";
 import { countExpectedMarkers, type Injections, type PacingReport, type PusherMode } from "../pusher/index.js";
 import { collectRunMetadata } from "../report/index.js";
-import { defaultSignalingOptions, expandOfferFields, negotiatorFor, type SignalingOptions, type SignalingTarget } from "../signaling/index.js";
+import { defaultSignalingOptions, expandOfferFields, signalingFor, type SignalingOptions, type SignalingTarget } from "../signaling/index.js";
 import { startEmbeddedTargetThread, type EmbeddedTarget, type TargetSession } from "../target/index.js";
 import { benchResultSchemaVersion, type BenchResult } from "./bench-result.js";
 import { aggregateSessions, summarizeSession } from "./bench-sessions.js";
@@ -25,7 +25,7 @@ export interface BenchOptions {
   /** A relay's WHIP endpoint: the pusher publishes there and the probe subscribes to `target` (WHEP). */
   push?: SignalingTarget;
   /** Headers and extra offer fields the target needs (a token, an avatar id), and the other origins it may send avsync to. */
-  signaling?: Partial<Pick<SignalingOptions, "headers" | "offerFields" | "allowedOrigins" | "sessionIdField">>;
+  signaling?: Partial<Pick<SignalingOptions, "headers" | "offerFields" | "allowedOrigins" | "sessionIdField" | "answerUrl">>;
   /** A probe session whose audio or video stays silent this long (or never starts) ends as failed; default 3 s. */
   mediaTimeoutMs?: number;
   /** Probe sessions to open (default 1), started `rampPerS` per second. */
@@ -128,6 +128,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
         timeoutMs: signaling.timeoutMs,
         allowedOrigins: signaling.allowedOrigins,
         ...(signaling.sessionIdField !== undefined ? { sessionIdField: signaling.sessionIdField } : {}),
+        ...(signaling.answerUrl !== undefined ? { flow: "answer" as const, answerUrl: signaling.answerUrl } : {}),
       },
       mediaTimeoutMs,
     },
@@ -212,7 +213,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
       runs.push(
         recordProbeSession({
           // Each session fills the offer fields' {uuid} and {index} afresh.
-          negotiate: negotiatorFor(signalingTarget!, { ...signaling, offerFields: expandOfferFields(signaling.offerFields, { index }) }),
+          ...signalingFor(signalingTarget!, { ...signaling, offerFields: expandOfferFields(signaling.offerFields, { index }) }),
           durationMs: options.durationS * 1000 + tailMs + (sendersDone ? lateSenderCapMs : 0),
           sendersDone,
           connectTimeoutMs: signaling.timeoutMs,

@@ -35,6 +35,17 @@ export const targetFlags = {
     description:
       "An extra field in the JSON offer, as `key=value` (repeatable); values that read as JSON (numbers, true) are sent as such. `{uuid}` in a value becomes a fresh UUID per session and `{index}` the session's index, e.g. `webrtc_id={uuid}` for fastrtc-based servers.",
   }),
+  "signaling-flow": Flags.option({
+    options: ["offer", "answer"] as const,
+    dependsOn: ["target"],
+    description:
+      "Who makes the offer: `offer` (the default: avsync offers, the target answers) or `answer` (the server offers, as D-ID Streams does: avsync POSTs the --offer-field JSON to --target, reads `{offer, ice_servers, id, session_id}`, and POSTs `{answer, session_id}` to --answer-url). http(s) targets only.",
+  })(),
+  "answer-url": Flags.string({
+    dependsOn: ["target"],
+    description:
+      "With --signaling-flow answer: where avsync POSTs its answer; `{session}` becomes the server's session id, e.g. http://host/talks/streams/{session}/sdp. The target's origin (with --header) or one --allow-redirect names (without).",
+  }),
   "session-id-field": Flags.string({
     dependsOn: ["target"],
     description:
@@ -68,7 +79,7 @@ export interface TargetConfig {
   /** Set when --ice-server or --ice-transport relay asked for more than the default (runBench decides the default from the target's host). */
   ice?: IceConfig;
   push?: SignalingTarget;
-  signaling: Pick<SignalingOptions, "headers" | "offerFields" | "allowedOrigins" | "sessionIdField">;
+  signaling: Pick<SignalingOptions, "headers" | "offerFields" | "allowedOrigins" | "sessionIdField" | "answerUrl">;
   signalingTimeoutMs: number;
   mediaTimeoutMs: number;
   sessions: number;
@@ -83,6 +94,8 @@ export function targetConfigFromFlags(flags: {
   header?: string[];
   "offer-field"?: string[];
   "session-id-field"?: string;
+  "signaling-flow"?: "offer" | "answer";
+  "answer-url"?: string;
   "allow-redirect"?: string[];
   "media-timeout": string;
   sessions: number;
@@ -101,6 +114,7 @@ export function targetConfigFromFlags(flags: {
     if (target?.kind !== "whep") throw new Error(`Expected \`--target\` to be a WHEP endpoint (whep+http://…) when publishing with --push, got \`${flags.target}\`.`);
     push = { kind: "whip", url: parsed.url };
   }
+  const answerUrl = parseSignalingFlow(flags["signaling-flow"] ?? "offer", flags["answer-url"], target);
   const ramp = flags.ramp.trim().replace(/\/s$/, "");
   const servers = parseIceServerFlags(flags["ice-server"] ?? []);
   const transport = flags["ice-transport"] ?? "all";
@@ -116,6 +130,7 @@ export function targetConfigFromFlags(flags: {
       offerFields: parseOfferFieldFlags(flags["offer-field"] ?? []),
       allowedOrigins: parseOriginFlags(flags["allow-redirect"] ?? [], "allow-redirect"),
       ...(flags["session-id-field"] !== undefined ? { sessionIdField: parseSessionIdField(flags["session-id-field"]) } : {}),
+      ...(answerUrl !== undefined ? { answerUrl } : {}),
     },
     signalingTimeoutMs: parseNumberFlag(flags["signaling-timeout"], "signaling-timeout", { min: 0.1, max: 300 }) * 1000,
     mediaTimeoutMs: parseNumberFlag(flags["media-timeout"], "media-timeout", { min: 0.5, max: 300 }) * 1000,
@@ -123,6 +138,24 @@ export function targetConfigFromFlags(flags: {
     rampPerS: parseNumberFlag(ramp, "ramp", { min: 0.01, max: 1000 }),
     content: flags.content,
   };
+}
+
+// --signaling-flow answer needs an http(s) target to ask for the offer and an http(s) URL for the answer.
+function parseSignalingFlow(flow: "offer" | "answer", answerUrl: string | undefined, target: SignalingTarget | undefined): string | undefined {
+  if (flow === "offer") {
+    if (answerUrl !== undefined) throw new Error("`--answer-url` is where the answer goes when the server makes the offer: add `--signaling-flow answer`.");
+    return undefined;
+  }
+  if (target?.kind !== "http-offer") throw new Error(`\`--signaling-flow answer\` asks an http(s):// target for its offer, got \`--target ${target?.url ?? ""}\`.`);
+  if (answerUrl === undefined) throw new Error("`--signaling-flow answer` needs `--answer-url`, where avsync POSTs its answer (e.g. http://host/talks/streams/{session}/sdp).");
+  let url: URL | undefined;
+  try {
+    url = new URL(answerUrl.replaceAll("{session}", "session"), target.url);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) throw new Error(`Expected \`--answer-url\` to be an http(s) URL, \`{session}\` where the server's session id goes, got \`${answerUrl}\`.`);
+  return answerUrl;
 }
 
 /** A JSON key: the field that names the session, quoted back when it is empty or not a plain name. */

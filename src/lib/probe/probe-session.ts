@@ -2,7 +2,7 @@ import { performance } from "node:perf_hooks";
 import { RtcpSrPacket, type RTCPeerConnection } from "werift";
 import { unixMsFromNtp } from "../analysis/index.js";
 import { createPeer, enlargeReceiveBuffers, readSocketDrops, selectedCandidatePair, videoCodecNames, waitConnected, type IceConfig, type VideoCodecName } from "../rtc/index.js";
-import type { SessionDescription } from "../signaling/index.js";
+import type { ServerOffer, SessionDescription } from "../signaling/index.js";
 import { quoteSnippet } from "../text/index.js";
 import { defaultMediaTimeoutMs, findDeadMedia } from "./media-liveness.js";
 import { PacketLog, PayloadSpill } from "./packet-log.js";
@@ -14,7 +14,10 @@ export type Negotiate = (
 ) => Promise<{ answer: SessionDescription; close: () => void; sessionId?: string | null; dropped?: Promise<string> }>;
 
 export interface ProbeOptions {
-  negotiate: Negotiate;
+  /** Offer, get the answer (most targets); or `serverOffer`, exactly one of the two. */
+  negotiate?: Negotiate;
+  /** Ask the server for its offer and answer it (`--signaling-flow answer`, D-ID's shape). */
+  serverOffer?: () => Promise<ServerOffer>;
   /** How long to record after the connection is up. */
   durationMs: number;
   /**
@@ -63,12 +66,13 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
     video,
   };
   options.onRecording?.(recording);
-  const pc: RTCPeerConnection = createPeer({ videoCodecs: options.videoCodecs ?? videoCodecNames, ...(options.ice ? { ice: options.ice } : {}) });
-  let hangUp: (() => void) | undefined;
+  // A server that makes the offer names its STUN/TURN servers in it, and a peer takes them when made.
+  const serverOffer = await options.serverOffer?.();
+  const ice = withServerIceServers(options.ice, serverOffer?.iceServers ?? []);
+  const pc: RTCPeerConnection = createPeer({ videoCodecs: options.videoCodecs ?? videoCodecNames, ...(ice ? { ice } : {}) });
+  let hangUp: (() => void) | undefined = serverOffer?.close;
   let ports: number[] = [];
   try {
-    pc.addTransceiver("audio", { direction: "recvonly" });
-    pc.addTransceiver("video", { direction: "recvonly" });
     pc.onTrack.subscribe((track) => {
       const stream = track.kind === "audio" ? audio : video;
       const packets = track.kind === "audio" ? logs.audio : logs.video;
@@ -88,23 +92,17 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
         });
       });
     });
-    await pc.setLocalDescription(await pc.createOffer());
+    const negotiated = serverOffer ? await answerServerOffer(pc, serverOffer) : await offerToTarget(pc, options.negotiate!);
     ports = enlargeReceiveBuffers(pc);
-    const negotiated = await options.negotiate({ type: "offer", sdp: pc.localDescription!.sdp });
     hangUp = negotiated.close;
     recording.sessionId = negotiated.sessionId ?? null;
-    try {
-      await pc.setRemoteDescription(negotiated.answer);
-    } catch (error) {
-      throw new Error(`the target's answer SDP could not be applied: ${quoteSnippet((error as Error).message || String(error), 200)}`, { cause: error });
-    }
-    recording.audio.codecs = answeredCodecs(negotiated.answer.sdp, "audio");
-    recording.video.codecs = answeredCodecs(negotiated.answer.sdp, "video");
+    recording.audio.codecs = answeredCodecs(negotiated.answerSdp, "audio");
+    recording.video.codecs = answeredCodecs(negotiated.answerSdp, "video");
     try {
       await waitConnected(pc, options.connectTimeoutMs ?? 10_000, options.signal);
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      throw new Error(`${(error as Error).message}; ${describeCandidates(pc, negotiated.answer.sdp, options.ice)}`, { cause: error });
+      throw new Error(`${(error as Error).message}; ${describeCandidates(pc, negotiated.remoteSdp, ice)}`, { cause: error });
     }
     recording.connectedAtMs = performance.now();
     recording.icePath = await selectedCandidatePair(pc).catch(() => null);
@@ -119,6 +117,52 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
     hangUp?.();
     await pc.close();
   }
+}
+
+/** What came of the signaling either way round: the target's SDP, the answer (whoever made it), and the session. */
+interface Negotiated {
+  remoteSdp: string;
+  answerSdp: string;
+  sessionId?: string | null;
+  close: () => void;
+  dropped?: Promise<string>;
+}
+
+// The usual way: the probe offers to receive one audio and one video stream; the target answers.
+async function offerToTarget(pc: RTCPeerConnection, negotiate: Negotiate): Promise<Negotiated> {
+  pc.addTransceiver("audio", { direction: "recvonly" });
+  pc.addTransceiver("video", { direction: "recvonly" });
+  await pc.setLocalDescription(await pc.createOffer());
+  const negotiated = await negotiate({ type: "offer", sdp: pc.localDescription!.sdp });
+  const result = { remoteSdp: negotiated.answer.sdp, answerSdp: negotiated.answer.sdp, sessionId: negotiated.sessionId, close: negotiated.close, ...(negotiated.dropped ? { dropped: negotiated.dropped } : {}) };
+  try {
+    await pc.setRemoteDescription(negotiated.answer);
+  } catch (error) {
+    negotiated.close();
+    throw new Error(`the target's answer SDP could not be applied: ${quoteSnippet((error as Error).message || String(error), 200)}`, { cause: error });
+  }
+  return result;
+}
+
+// The server offered (D-ID's shape): the probe receives whatever it offers to send, and posts its answer.
+async function answerServerOffer(pc: RTCPeerConnection, serverOffer: ServerOffer): Promise<Negotiated> {
+  try {
+    await pc.setRemoteDescription(serverOffer.offer);
+  } catch (error) {
+    throw new Error(`the target's offer SDP could not be applied: ${quoteSnippet((error as Error).message || String(error), 200)}`, { cause: error });
+  }
+  for (const transceiver of pc.getTransceivers()) transceiver.setDirection("recvonly");
+  await pc.setLocalDescription(await pc.createAnswer());
+  const answerSdp = pc.localDescription!.sdp;
+  await serverOffer.answer({ type: "answer", sdp: answerSdp });
+  return { remoteSdp: serverOffer.offer.sdp, answerSdp, sessionId: serverOffer.sessionId, close: serverOffer.close };
+}
+
+// The server's STUN/TURN servers join the user's when the probe's ICE reaches beyond loopback; a
+// loopback run asks none (nothing may leave the host), whatever the server names.
+function withServerIceServers(ice: IceConfig | undefined, servers: ServerOffer["iceServers"]): IceConfig | undefined {
+  if (ice?.scope !== "network" || servers.length === 0) return ice;
+  return { ...ice, servers: [...ice.servers, ...servers] };
 }
 
 // What ICE had to work with when it never connected: the candidate types we gathered, those the

@@ -1,6 +1,7 @@
 export {
   createLoopbackPeer,
   createPeer,
+  iceForHost,
   loopbackIce,
   isLoopbackUrl,
   selectedCandidatePair,

@@ -36,7 +36,11 @@ const videoCodecsOf: Record<VideoCodecName, () => RTCRtpCodecParameters[]> = {
  * interface (loopback too) and IPv6 where present, plus what the STUN/TURN servers give, for a
  * target elsewhere; `relay` pairs relayed candidates only (media provably through the TURN server).
  */
-export type IceConfig = { scope: "loopback" } | { scope: "network"; servers: IceServer[]; transport: "all" | "relay" };
+export type IceConfig =
+  | { scope: "loopback" }
+  | { scope: "network"; servers: IceServer[]; transport: "all" | "relay" }
+  /** One address of this host only (`serve --host`): the peer's candidates and pairs are that address's. */
+  | { scope: "address"; address: string };
 export interface IceServer {
   urls: string;
   username?: string;
@@ -76,6 +80,20 @@ function peerConfig(videoCodecs: readonly VideoCodecName[], ice: IceConfig): RTC
       codecs,
     };
   }
+  if (ice.scope === "address") {
+    const ipv6 = ice.address.includes(":");
+    return {
+      iceServers: [],
+      iceInterfaceAddresses: ipv6 ? { udp6: ice.address } : { udp4: ice.address },
+      iceAdditionalHostAddresses: [ice.address],
+      bundlePolicy: "max-bundle",
+      iceUseIpv4: !ipv6,
+      iceUseIpv6: ipv6,
+      iceUseTcp: false,
+      iceFilterCandidatePair: (pair) => pair.localCandidate.host === ice.address,
+      codecs,
+    };
+  }
   return {
     iceServers: [],
     iceAdditionalHostAddresses: [loopbackAddress],
@@ -95,6 +113,11 @@ function peerConfig(videoCodecs: readonly VideoCodecName[], ice: IceConfig): RTC
  */
 export function createPeer(opts: { videoCodecs?: readonly VideoCodecName[]; ice?: IceConfig } = {}): RTCPeerConnection {
   return new RTCPeerConnection(peerConfig(opts.videoCodecs ?? ["vp8"], opts.ice ?? loopbackIce));
+}
+
+/** Which candidates a server listening on `host` offers: 127.0.0.1 for loopback, else that address only. */
+export function iceForHost(host: string): IceConfig {
+  return isLoopbackUrl(`http://${host.includes(":") ? `[${host}]` : host}/`) ? loopbackIce : { scope: "address", address: host };
 }
 
 /** A peer connection that only ever uses 127.0.0.1 candidates. */

@@ -41,18 +41,80 @@ export function checkSdp(sdp: unknown): string {
 const answerIdFields = ["sessionid", "session_id", "sessionId", "pc_id", "webrtc_id", "id"];
 const offerIdFields = ["webrtc_id", "pc_id"];
 
-function readSessionId(message: Record<string, unknown>, options: Pick<SignalingOptions, "sessionIdField" | "offerFields">): string | null {
+function readSessionId(message: Record<string, unknown>, options: Pick<SignalingOptions, "sessionIdField" | "offerFields">, keys = answerIdFields): string | null {
   const field = options.sessionIdField;
   const candidates: unknown[] = field !== undefined
     ? [message[field], options.offerFields[field]]
-    : [...answerIdFields.map((key) => message[key]), ...offerIdFields.map((key) => options.offerFields[key])];
+    : [...keys.map((key) => message[key]), ...offerIdFields.map((key) => options.offerFields[key])];
   const value = candidates.find((v) => typeof v === "string" || typeof v === "number");
   return value === undefined ? null : safeText(String(value), maxSessionIdChars);
 }
 
+/** What a server that makes the offer itself sends (D-ID Streams' shape), read from its JSON. */
+export interface ServerOfferBody {
+  offer: { type: "offer"; sdp: string };
+  /** STUN/TURN servers it asks the viewer to use, one URL each. */
+  iceServers: { urls: string; username?: string; credential?: string }[];
+  sessionId: string | null;
+  /** Fields the answer must carry back (D-ID wants its `session_id`). */
+  echo: Record<string, unknown>;
+}
+
+/**
+ * Reads a server-made offer: `{"offer":{"type":"offer","sdp"}, "ice_servers":[…], "id", "session_id"}`
+ * (D-ID Streams), or the offer at the top level (`{"type":"offer","sdp",…}`). A refusal in an
+ * HTTP-200 body is the server's own message, as for answers.
+ */
+export function readServerOffer(raw: string, options: Pick<SignalingOptions, "sessionIdField" | "offerFields">): ServerOfferBody {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    throw new Error(`expected a JSON offer, got \`${snippet(raw)}\``);
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new Error(`expected a JSON object, got \`${snippet(raw)}\``);
+  const message = body as Record<string, unknown>;
+  const nested = typeof message.offer === "object" && message.offer !== null ? (message.offer as Record<string, unknown>) : null;
+  const offer = nested ?? message;
+  const serverMessage = message.msg ?? message.message ?? message.error ?? message.detail;
+  const failed = ("code" in message && message.code !== 0 && message.code !== 200 && message.code !== "0") || (message.error !== undefined && message.error !== null && message.error !== false);
+  if (typeof offer.sdp !== "string" && (failed || serverMessage !== undefined)) {
+    const code = "code" in message ? ` (code ${snippet(JSON.stringify(message.code) ?? "null", 40)})` : "";
+    const said = typeof serverMessage === "string" ? serverMessage : (JSON.stringify(serverMessage ?? null) ?? "null");
+    throw new SignalingRefusal(`refused to start a session${code}: ${snippet(said, maxQuotedChars)}`);
+  }
+  if (offer.type !== "offer") throw new Error(`expected an offer (\`{"offer":{"type":"offer","sdp":…}}\` or \`{"type":"offer","sdp":…}\`), got \`${snippet(raw)}\``);
+  if (typeof offer.sdp !== "string" || !offer.sdp.startsWith("v=0")) throw new Error(`expected an SDP offer starting with "v=0", got \`${snippet(String(offer.sdp))}\``);
+  return {
+    offer: { type: "offer", sdp: offer.sdp },
+    iceServers: readIceServers(message.ice_servers ?? message.iceServers),
+    // D-ID names the stream `id` (its URLs' path) beside a `session_id` the answer carries back.
+    sessionId: readSessionId(message, options, ["id", ...answerIdFields]),
+    echo: message.session_id !== undefined ? { session_id: message.session_id } : {},
+  };
+}
+
+// RTCIceServer entries, `urls` a string or a list: one entry per URL, anything else refused.
+function readIceServers(value: unknown): ServerOfferBody["iceServers"] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new Error(`expected ice_servers to be a list, got \`${snippet(JSON.stringify(value) ?? "")}\``);
+  return value.flatMap((entry: unknown) => {
+    const server = (typeof entry === "object" && entry !== null ? entry : {}) as Record<string, unknown>;
+    const urls = Array.isArray(server.urls) ? server.urls : [server.urls ?? server.url];
+    if (!urls.every((url): url is string => typeof url === "string" && /^(stun|turns?):/.test(url))) {
+      throw new Error(`expected each of ice_servers to name stun:/turn: URLs, got \`${snippet(JSON.stringify(entry) ?? "")}\``);
+    }
+    const credentials = {
+      ...(typeof server.username === "string" ? { username: server.username } : {}),
+      ...(typeof server.credential === "string" ? { credential: server.credential } : {}),
+    };
+    return urls.map((url) => ({ urls: url, ...credentials }));
+  });
+}
+
 /** One sentence naming the URL and what was wrong with its answer, or the server's own message when it refused. */
-export function unusableAnswer(url: string, error: unknown): Error {
+export function unusableAnswer(url: string, error: unknown, what: "answer" | "offer" = "answer"): Error {
   const detail = (error as Error).message;
   if (error instanceof SignalingRefusal) return new Error(`Target at ${url} ${detail}.`, { cause: error });
-  return new Error(`Target at ${url} sent an unusable answer: ${detail}.`, { cause: error });
+  return new Error(`Target at ${url} sent an unusable ${what}: ${detail}.`, { cause: error });
 }

@@ -1,7 +1,7 @@
 import { quoteSnippet as snippet, safeText } from "../text/index.js";
-import { readJsonAnswer, checkSdp, unusableAnswer } from "./answer-body.js";
-import { kib, maxErrorBodyBytes, maxRedirects, maxSessionIdChars, maxSignalingBytes } from "./signaling-limits.js";
-import type { NegotiatedSession, SignalingOptions } from "./signaling-options.js";
+import { readJsonAnswer, readServerOffer, checkSdp, unusableAnswer } from "./answer-body.js";
+import { kib, maxErrorBodyBytes, maxQuotedChars, maxRedirects, maxSessionIdChars, maxSignalingBytes } from "./signaling-limits.js";
+import type { NegotiatedSession, ServerOffer, SignalingOptions } from "./signaling-options.js";
 import type { SessionDescription } from "./session-description.js";
 
 /**
@@ -22,6 +22,72 @@ export async function negotiateOverHttpOffer(url: string, offer: SessionDescript
   } catch (error) {
     throw unusableAnswer(url, error);
   }
+}
+
+/**
+ * The server makes the offer (D-ID Streams: `POST /talks/streams` → `{id, offer, ice_servers,
+ * session_id}`, then the answer to `/talks/streams/{id}/sdp`): POSTs the offer fields as JSON to
+ * `url`, reads the offer, and hands back a way to POST `{"answer":{type,sdp}, session_id}` to
+ * `answerUrlTemplate` with `{session}` filled. The answer URL must be on the target's origin (with
+ * the headers) or one `--allow-redirect` names (without them).
+ */
+export async function requestServerOffer(url: string, answerUrlTemplate: string, options: SignalingOptions): Promise<ServerOffer> {
+  const { response, text } = await withDeadline(options, async (signal) => {
+    const { response } = await request(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(options.offerFields) }, options, signal);
+    return { response, text: await readBody(url, response, options, signal) };
+  });
+  if (!response.ok) throw statusError(url, response, text);
+  let body: ReturnType<typeof readServerOffer>;
+  try {
+    body = readServerOffer(text, options);
+  } catch (error) {
+    throw unusableAnswer(url, error, "offer");
+  }
+  if (answerUrlTemplate.includes("{session}") && body.sessionId === null) {
+    throw new Error(`Target at ${url} named no session in its offer (id, session_id, …; or --session-id-field), so the answer URL \`${snippet(answerUrlTemplate, 200)}\` cannot be filled.`);
+  }
+  const answerUrl = parseLocation(
+    answerUrlTemplate.replaceAll("{session}", encodeURIComponent(body.sessionId ?? "")),
+    url,
+    () => `The answer URL \`${snippet(answerUrlTemplate, 200)}\` with the session filled in is not a URL.`,
+  );
+  const credentials = credentialsFor(answerUrl, url, options);
+  if (credentials === "refused") throw foreignOrigin(url, `would take the answer at ${snippet(answerUrl.href, 200)}`, answerUrl, options);
+  const answerOptions = credentials === "with" ? options : { ...options, headers: {} };
+  return {
+    offer: body.offer,
+    iceServers: body.iceServers,
+    sessionId: body.sessionId,
+    close: () => undefined,
+    async answer(answer) {
+      const target = answerUrl.href;
+      const { response, text } = await withDeadline(answerOptions, async (signal) => {
+        const payload = JSON.stringify({ answer, ...body.echo });
+        const { response } = await request(target, { method: "POST", headers: { "content-type": "application/json" }, body: payload }, answerOptions, signal);
+        return { response, text: await readBody(target, response, answerOptions, signal) };
+      });
+      if (!response.ok) throw statusError(target, response, text);
+      const refusal = refusalIn(text);
+      if (refusal) throw new Error(`Target at ${target} refused the answer${refusal}.`);
+    },
+  };
+}
+
+// An HTTP-200 body that reports failure (`{"code":-1,"msg":…}`, `{"error":…}`): " (code -1): msg", else null.
+function refusalIn(text: string): string | null {
+  let message: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return null;
+    message = parsed as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  const failed = ("code" in message && message.code !== 0 && message.code !== 200 && message.code !== "0") || (message.error !== undefined && message.error !== null && message.error !== false);
+  if (!failed) return null;
+  const said = message.msg ?? message.message ?? message.error ?? message.detail;
+  const code = "code" in message ? ` (code ${snippet(JSON.stringify(message.code) ?? "null", 40)})` : "";
+  return `${code}: ${snippet(typeof said === "string" ? said : (JSON.stringify(said ?? null) ?? "null"), maxQuotedChars)}`;
 }
 
 /**

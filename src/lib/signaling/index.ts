@@ -1,6 +1,6 @@
 export { negotiateOverWebSocket } from "./ws-json-client.js";
-export { negotiateOverHttpOffer, negotiateOverWhxp } from "./http-signaling.js";
-export { negotiatorFor } from "./negotiate-target.js";
+export { negotiateOverHttpOffer, negotiateOverWhxp, requestServerOffer } from "./http-signaling.js";
+export { signalingFor, type SessionSignaling } from "./negotiate-target.js";
 export { parseTargetUrl, type SignalingTarget } from "./target-url.js";
 export {
   defaultSignalingOptions,
@@ -8,6 +8,7 @@ export {
   parseOfferFieldFlags,
   parseOriginFlags,
   type NegotiatedSession,
+  type ServerOffer,
   type SignalingOptions,
 } from "./signaling-options.js";
 export { parseSignalingMessage } from "./session-description.js";

@@ -14,6 +14,12 @@ export interface SignalingOptions {
    */
   sessionIdField?: string;
   /**
+   * `--signaling-flow answer`: the server makes the offer (D-ID Streams' shape). The target URL is
+   * POSTed the offer fields, and avsync's answer goes to this URL, `{session}` filled with the
+   * server's session id. Unset: avsync offers, the server answers.
+   */
+  answerUrl?: string;
+  /**
    * Origins other than the target's that a 307/308 redirect or a WHEP/WHIP `Location` may lead to
    * (`--allow-redirect`); they are reached without any of `headers`. Empty: only the target's own origin.
    */
@@ -34,6 +40,17 @@ export interface NegotiatedSession {
    * JSON: the socket is the session); absent for flavours without one.
    */
   dropped?: Promise<string>;
+}
+
+/** A session whose server made the offer: what it offered, and how to hand it our answer. */
+export interface ServerOffer {
+  offer: { type: "offer"; sdp: string };
+  /** STUN/TURN servers the server named (used only when the probe's ICE reaches beyond loopback). */
+  iceServers: { urls: string; username?: string; credential?: string }[];
+  sessionId: string | null;
+  /** POSTs the answer to the answer URL; rejects with a sentence naming it when the server refuses. */
+  answer(answer: { type: "answer"; sdp: string }): Promise<void>;
+  close: () => void;
 }
 
 export const defaultSignalingOptions: SignalingOptions = { timeoutMs: 10_000, headers: {}, offerFields: {}, allowedOrigins: [] };

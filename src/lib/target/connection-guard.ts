@@ -1,12 +1,14 @@
 import type { IncomingMessage } from "node:http";
 
 /**
- * Who may use the embedded target. It listens on loopback, but a web page on any site can make the
- * user's browser connect there: `Host` must name loopback (a DNS-rebinding page names its own
- * host), and a WebSocket `Origin` must be the target's own page or one the user allowed. Tools
+ * Who may use the embedded target. It listens on loopback (or the one address `serve --host` names),
+ * but a web page on any site can make the user's browser connect there: `Host` must name loopback or
+ * that address (a DNS-rebinding page names its own host), and a WebSocket `Origin` must be the target's own page or one the user allowed. Tools
  * that are not browsers send no `Origin` and are let in.
  */
 export interface ConnectionPolicy {
+  /** The address the target listens on: loopback, or another that `serve --host` named. */
+  host: string;
   port: number;
   /** Origins allowed besides the target's own page (`--allow-origin`). */
   allowedOrigins: readonly string[];
@@ -22,21 +24,29 @@ export interface Refusal {
 
 const loopbackNames = ["127.0.0.1", "localhost"];
 
+// The names a client may give this target in Host: loopback's, and the address it listens on when
+// that is another (serve --host); an IPv6 address in brackets.
+function names(host: string): string[] {
+  const own = host.includes(":") ? `[${host}]` : host;
+  return loopbackNames.includes(host) ? loopbackNames : [...loopbackNames, own];
+}
+
 // How a browser names this target in Host (and, after http://, in Origin): port 80 goes unwritten.
-function hostNames(port: number): string[] {
-  return loopbackNames.flatMap((name) => (port === 80 ? [name, `${name}:80`] : [`${name}:${port}`]));
+function hostNames(host: string, port: number): string[] {
+  return names(host).flatMap((name) => (port === 80 ? [name, `${name}:80`] : [`${name}:${port}`]));
 }
 
-/** The origins of the target's own page, as a browser on this host names them. */
-export function ownOrigins(port: number): string[] {
-  return hostNames(port).map((host) => `http://${host}`);
+/** The origins of the target's own page, as a browser names them. */
+export function ownOrigins(host: string, port: number): string[] {
+  return hostNames(host, port).map((name) => `http://${name}`);
 }
 
-/** Checks a plain HTTP request (the viewer page): its Host must name this target on loopback. */
+/** Checks a plain HTTP request (the viewer page): its Host must name this target. */
 export function refuseRequest(req: Pick<IncomingMessage, "headers">, policy: ConnectionPolicy): Refusal | null {
   const host = req.headers.host;
-  if (!host || !hostNames(policy.port).includes(host)) {
-    return { status: 403, message: `avsync serve answers only to Host 127.0.0.1:${policy.port} or localhost:${policy.port}.` };
+  if (!host || !hostNames(policy.host, policy.port).includes(host)) {
+    const allowed = names(policy.host).map((name) => `${name}:${policy.port}`);
+    return { status: 403, message: `avsync serve answers only to Host ${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}.` };
   }
   return null;
 }
@@ -47,7 +57,7 @@ export function refuseUpgrade(req: Pick<IncomingMessage, "headers" | "url">, pol
   const wrongHost = refuseRequest(req, policy);
   if (wrongHost) return wrongHost;
   const origin = req.headers.origin;
-  if (origin !== undefined && !ownOrigins(policy.port).includes(origin) && !policy.allowedOrigins.includes(origin)) {
+  if (origin !== undefined && !ownOrigins(policy.host, policy.port).includes(origin) && !policy.allowedOrigins.includes(origin)) {
     return { status: 403, message: "avsync serve accepts WebSocket connections from its own page only; allow another origin with --allow-origin." };
   }
   if (policy.sessions >= policy.maxSessions) return { status: 503, message: `avsync serve holds ${policy.maxSessions} sessions already (--max-sessions).` };

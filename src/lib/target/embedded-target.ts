@@ -6,13 +6,14 @@ import { MediaStreamTrack, type RTCPeerConnection } from "werift";
 import { WebSocketServer, type WebSocket } from "ws";
 import { encodeTestPattern, type PatternOptions } from "../media/index.js";
 import { PusherSession, type Injections, type PusherMode, type PacingReport } from "../pusher/index.js";
-import { createLoopbackPeer, enlargeReceiveBuffers, senderOutput, waitConnected } from "../rtc/index.js";
+import { createPeer, enlargeReceiveBuffers, iceForHost, senderOutput, waitConnected } from "../rtc/index.js";
 import { maxSignalingBytes, parseSignalingMessage } from "../signaling/index.js";
 import { quoteSnippet } from "../text/index.js";
 import { refuseRequest, refuseUpgrade, type ConnectionPolicy } from "./connection-guard.js";
 import { serveViewerPage } from "./viewer-route.js";
 
 export interface EmbeddedTargetOptions {
+  /** The address to listen on and offer media from (`serve --host`); default 127.0.0.1. */
   host?: string;
   /** 0 picks a free port. */
   port?: number;
@@ -67,7 +68,8 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions): Promi
   const allKeyframes = options.mode === "seed" || options.injections.dropVideoFrames.size > 0;
   const pattern = await encodeTestPattern({ ...options.pattern, allKeyframes });
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? defaultHandshakeTimeoutMs;
-  let policy: ConnectionPolicy = { port: 0, allowedOrigins: options.allowedOrigins ?? [], maxSessions: options.maxSessions ?? defaultMaxSessions };
+  const ice = iceForHost(host);
+  let policy: ConnectionPolicy = { host, port: 0, allowedOrigins: options.allowedOrigins ?? [], maxSessions: options.maxSessions ?? defaultMaxSessions };
   const viewerPage = serveViewerPage({
     wsPath: path,
     pattern: pattern.options,
@@ -137,7 +139,7 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions): Promi
       clearTimeout(noOffer);
       try {
         const offer = parseSignalingMessage(data.toString(), "offer");
-        pc = createLoopbackPeer({ videoCodecs: [pattern.options.videoCodec] });
+        pc = createPeer({ videoCodecs: [pattern.options.videoCodec], ice });
         peers.add(pc);
         await pc.setRemoteDescription(offer);
         const outputs: Partial<Record<"audio" | "video", ReturnType<typeof senderOutput>>> = {};
@@ -176,7 +178,8 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions): Promi
 
   await new Promise<void>((resolve, reject) => {
     http.once("error", (error: NodeJS.ErrnoException) => {
-      const hint = error.code === "EADDRINUSE" ? " Pick another with --port, or 0 for any free port." : "";
+      const hint =
+        error.code === "EADDRINUSE" ? " Pick another with --port, or 0 for any free port." : error.code === "EADDRNOTAVAIL" ? " Is it an address of this machine (ip -br addr)?" : "";
       reject(new Error(`Could not listen on ${host}:${options.port ?? 0} (${error.code ?? error.message}).${hint}`, { cause: error }));
     });
     http.listen(options.port ?? 0, host, resolve);
@@ -185,7 +188,7 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions): Promi
   policy = { ...policy, port };
 
   return Object.assign(events, {
-    url: `ws://${host}:${port}${path}`,
+    url: `ws://${host.includes(":") ? `[${host}]` : host}:${port}${path}`,
     pattern: pattern.options,
     sessions,
     async close(): Promise<void> {

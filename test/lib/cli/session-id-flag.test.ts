@@ -1,6 +1,6 @@
 // test: unit
-// --session-id-field and templated --offer-field values reach runBench's signaling options as
-// given; a field name that is not one is quoted back.
+// --session-id-field, templated --offer-field values and --signaling-flow answer reach runBench's
+// signaling options as given; what cannot work is refused in one line.
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 import { targetConfigFromFlags } from "../../../src/lib/cli/target-flags.js";
@@ -18,4 +18,15 @@ test("a --session-id-field that is not a field name is refused with the value qu
   for (const value of ["", "a b", "x".repeat(65), "{uuid}"]) {
     assert.throws(() => targetConfigFromFlags({ ...base, "session-id-field": value }), { message: `Expected \`--session-id-field\` to be a JSON field name such as webrtc_id, got \`${value}\`.` });
   }
+});
+
+test("--signaling-flow answer takes --answer-url (relative to the target, {session} left for the server's id); anything else is one line", () => {
+  assert.equal(targetConfigFromFlags({ ...base, "signaling-flow": "answer", "answer-url": "/talks/streams/{session}/sdp" }).signaling.answerUrl, "/talks/streams/{session}/sdp");
+  assert.equal("answerUrl" in targetConfigFromFlags({ ...base, "signaling-flow": "offer" }).signaling, false);
+  assert.throws(() => targetConfigFromFlags({ ...base, "signaling-flow": "answer" }), { message: "`--signaling-flow answer` needs `--answer-url`, where avsync POSTs its answer (e.g. http://host/talks/streams/{session}/sdp)." });
+  assert.throws(() => targetConfigFromFlags({ ...base, "answer-url": "/sdp" }), { message: "`--answer-url` is where the answer goes when the server makes the offer: add `--signaling-flow answer`." });
+  assert.throws(() => targetConfigFromFlags({ ...base, target: "ws://127.0.0.1:8080/ws", "signaling-flow": "answer", "answer-url": "/sdp" }), {
+    message: "`--signaling-flow answer` asks an http(s):// target for its offer, got `--target ws://127.0.0.1:8080/ws`.",
+  });
+  assert.throws(() => targetConfigFromFlags({ ...base, "signaling-flow": "answer", "answer-url": "ftp://x/{session}" }), { message: "Expected `--answer-url` to be an http(s) URL, `{session}` where the server's session id goes, got `ftp://x/{session}`." });
 });

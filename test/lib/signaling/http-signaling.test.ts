@@ -9,6 +9,7 @@ import {
   negotiateOverHttpOffer,
   negotiateOverWebSocket,
   negotiateOverWhxp,
+  requestServerOffer,
   parseHeaderFlags,
   parseOfferFieldFlags,
   parseTargetUrl,
@@ -34,6 +35,17 @@ function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ type: "answer", sdp: "v=0\r\nanswer" }));
   } else if (req.url === "/custom") {
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ type: "answer", sdp: "v=0\r\nanswer", id: 1, stream: { name: "s-9" }, streamId: "s-9" }));
+  } else if (req.url === "/streams" && req.method === "POST") {
+    res.writeHead(200, { "content-type": "application/json" }).end(
+      JSON.stringify({ id: "s 1", session_id: "sess-xyz", offer: { type: "offer", sdp: "v=0\r\nserver-offer" }, ice_servers: [{ urls: ["stun:10.0.0.1:3478", "turn:10.0.0.1:3478"], username: "u", credential: "p" }] }),
+    );
+  } else if (req.url === "/streams/s%201/sdp") {
+    const { session_id } = JSON.parse(body) as { session_id?: string };
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(session_id === "sess-xyz" ? { status: "success" } : { code: -1, msg: "bad session_id" }));
+  } else if (req.url === "/streams-noid") {
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ type: "offer", sdp: "v=0\r\nserver-offer" }));
+  } else if (req.url === "/streams-answer-refused/sdp") {
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ code: 7, msg: "stream expired" }));
   } else if (req.url === "/refuse") {
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ code: -1, msg: "no such avatar" }));
   } else {
@@ -75,6 +87,34 @@ describe("POST /offer JSON", () => {
   });
   test("an HTTP-200 error body becomes the server's own message", async () => {
     await assert.rejects(negotiateOverHttpOffer(`${base}/refuse`, offer, options), /^Error: Target at http:\/\/127\.0\.0\.1:\d+\/refuse refused the offer \(code -1\): no such avatar\.$/);
+  });
+});
+
+describe("the server makes the offer (D-ID Streams' shape)", () => {
+  test("POSTs the offer fields, reads the offer, its ICE servers and session; the answer goes to the filled URL with session_id and the headers", async () => {
+    const started = await requestServerOffer(`${base}/streams`, "/streams/{session}/sdp", options);
+    assert.deepEqual(started.offer, { type: "offer", sdp: "v=0\r\nserver-offer" });
+    assert.equal(started.sessionId, "s 1");
+    assert.deepEqual(started.iceServers, [
+      { urls: "stun:10.0.0.1:3478", username: "u", credential: "p" },
+      { urls: "turn:10.0.0.1:3478", username: "u", credential: "p" },
+    ]);
+    assert.deepEqual(JSON.parse(requests.at(-1)!.body), { avatar_id: 3 });
+    await started.answer({ type: "answer", sdp: "v=0\r\nour-answer" });
+    const sent = requests.at(-1)!;
+    assert.equal(sent.url, "/streams/s%201/sdp");
+    assert.deepEqual(JSON.parse(sent.body), { answer: { type: "answer", sdp: "v=0\r\nour-answer" }, session_id: "sess-xyz" });
+    assert.equal(sent.headers.authorization, "Bearer t0k");
+  });
+  test("each way it can fail is one line naming the URL", async () => {
+    await assert.rejects(requestServerOffer(`${base}/streams-noid`, "/streams/{session}/sdp", options), {
+      message: `Target at ${base}/streams-noid named no session in its offer (id, session_id, …; or --session-id-field), so the answer URL \`/streams/{session}/sdp\` cannot be filled.`,
+    });
+    const refused = await requestServerOffer(`${base}/streams-noid`, "/streams-answer-refused/sdp", options);
+    await assert.rejects(refused.answer({ type: "answer", sdp: "v=0\r\nx" }), { message: `Target at ${base}/streams-answer-refused/sdp refused the answer (code 7): stream expired.` });
+    await assert.rejects(requestServerOffer(`${base}/offer`, "/x", options), /^Error: Target at http:\/\/127\.0\.0\.1:\d+\/offer sent an unusable offer: expected an offer/);
+    await assert.rejects(requestServerOffer(`${base}/refuse`, "/x", options), /^Error: Target at http:\/\/127\.0\.0\.1:\d+\/refuse refused to start a session \(code -1\): no such avatar\.$/);
+    await assert.rejects(requestServerOffer(`${base}/streams`, "http://127.0.0.2:9/{session}/sdp", options), /would take the answer at http:\/\/127\.0\.0\.2:9\/s%201\/sdp: another origin than .*add --allow-redirect http:\/\/127\.0\.0\.2:9\.$/);
   });
 });
 
