@@ -5,7 +5,9 @@
 // with a webrtc_id no other viewer used, and the answer carries no session id. `--offer-field
 // webrtc_id={uuid}` gives each probe session its own, and result.json records the ids the server
 // accepted (its own account, GET /viewers). D-ID Streams: the server makes the offer (POST /streams),
-// avsync answers to /streams/{session}/sdp with the session_id the server gave.
+// avsync answers to /streams/{session}/sdp with the session_id the server gave. Trickle ICE over
+// WHEP: a server (--trickle-only) that ignores the offer's candidates and answers without its own,
+// so ICE completes only through the PATCH exchange (RFC 9725 §4.3).
 import { strict as assert } from "node:assert";
 import { after, before, describe, test } from "node:test";
 import { runBench, type BenchResult } from "../../src/lib/bench/index.js";
@@ -81,5 +83,42 @@ describe("the server makes the offer, as D-ID Streams does", { skip: aiortcMissi
     assert.equal(result.config.signaling!.flow, "answer");
     const sender = result.probe!.content.senderOffsetMs.p50!;
     assert.ok(Math.abs(sender - offsetMs) <= toleranceMs, `sender-clock offset ${sender.toFixed(2)} ms vs ${offsetMs}`);
+  });
+});
+
+describe("WHEP with trickled candidates only", { skip: aiortcMissing() ?? false }, () => {
+  let server: AiortcServer;
+  before(async () => {
+    server = await startAiortcServer(["--offset-ms", String(offsetMs), "--trickle-only"]);
+  });
+  after(() => server.stop());
+  const whep = (trickle: boolean): Promise<BenchResult> =>
+    runBench({
+      durationS: 4,
+      mode: "paced",
+      pattern: {},
+      injections: noInjections,
+      flags: {},
+      target: parseTargetUrl(`whep+http://${server.base}/whep`, "target"),
+      signaling: trickle ? { trickle: true } : {},
+      signalingTimeoutMs: 5000,
+    });
+
+  test("--trickle: the candidates cross in one PATCH each way, +40 ms read back", async () => {
+    const result = await whep(true);
+    assert.equal(result.complete, true, result.incompleteReason ?? "");
+    const trickled = (await (await fetch(`http://${server.base}/trickled`)).json()) as Record<string, number>;
+    const sessionResource = result.received.sessionId!;
+    const count = trickled[sessionResource.split("/").at(-1)!];
+    assert.ok(count !== undefined && count > 0, `the server received trickled candidates: ${JSON.stringify(trickled)} for ${sessionResource}`);
+    assert.equal(result.config.signaling!.trickle, true);
+    const sender = result.probe!.content.senderOffsetMs.p50!;
+    assert.ok(Math.abs(sender - offsetMs) <= toleranceMs, `sender-clock offset ${sender.toFixed(2)} ms vs ${offsetMs}`);
+  });
+
+  test("without --trickle the same server never connects, and the run says which candidates it had", async () => {
+    const result = await whep(false);
+    assert.equal(result.complete, false);
+    assert.match(result.incompleteReason!, /peer connection (failed before it connected|not connected after 5000 ms).*ICE candidates tried: ours host×\d+, the target's none/);
   });
 });

@@ -49,7 +49,7 @@ export interface BenchResult {
      * target, and the other origins it was allowed to send avsync to (without them).
      */
     /** offerFields as given, placeholders such as {uuid} unfilled (each session filled its own). */
-    signaling?: { headerNames: string[]; offerFields: Record<string, unknown>; timeoutMs: number; allowedOrigins?: string[]; sessionIdField?: string; flow?: "answer"; answerUrl?: string };
+    signaling?: { headerNames: string[]; offerFields: Record<string, unknown>; timeoutMs: number; allowedOrigins?: string[]; sessionIdField?: string; flow?: "answer"; answerUrl?: string; trickle?: boolean };
     /** A session whose audio or video stayed silent this long, or never started, failed; absent in results from before it. */
     mediaTimeoutMs?: number;
   };

@@ -25,7 +25,7 @@ export interface BenchOptions {
   /** A relay's WHIP endpoint: the pusher publishes there and the probe subscribes to `target` (WHEP). */
   push?: SignalingTarget;
   /** Headers and extra offer fields the target needs (a token, an avatar id), and the other origins it may send avsync to. */
-  signaling?: Partial<Pick<SignalingOptions, "headers" | "offerFields" | "allowedOrigins" | "sessionIdField" | "answerUrl">>;
+  signaling?: Partial<Pick<SignalingOptions, "headers" | "offerFields" | "allowedOrigins" | "sessionIdField" | "answerUrl" | "trickle">>;
   /** A probe session whose audio or video stays silent this long (or never starts) ends as failed; default 3 s. */
   mediaTimeoutMs?: number;
   /** Probe sessions to open (default 1), started `rampPerS` per second. */
@@ -129,6 +129,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
         allowedOrigins: signaling.allowedOrigins,
         ...(signaling.sessionIdField !== undefined ? { sessionIdField: signaling.sessionIdField } : {}),
         ...(signaling.answerUrl !== undefined ? { flow: "answer" as const, answerUrl: signaling.answerUrl } : {}),
+        ...(signaling.trickle ? { trickle: true } : {}),
       },
       mediaTimeoutMs,
     },

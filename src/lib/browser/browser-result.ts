@@ -12,9 +12,11 @@ export interface BrowserMarker {
   flashDisplayMs: number;
   /**
    * True when the page's frame callback missed the flash frame although the compositor presented it:
-   * its display time is then the next frame's minus whole frame periods (±1 vsync).
+   * its display time is then the next frame's minus whole frame periods (up to a vsync off for each).
    */
   flashEstimated: boolean;
+  /** How many frame periods an estimated flash was timed back across (0 when it was seen). */
+  flashBackFrames: number;
   /**
    * True when the canvas already held the next frame as the flash frame's callback ran (it ran late),
    * so the flash was named by the callback's rtpTimestamp rather than read from its pixels; its

@@ -46,6 +46,11 @@ export const targetFlags = {
     description:
       "With --signaling-flow answer: where avsync POSTs its answer; `{session}` becomes the server's session id, e.g. http://host/talks/streams/{session}/sdp. The target's origin (with --header) or one --allow-redirect names (without).",
   }),
+  trickle: Flags.boolean({
+    dependsOn: ["target"],
+    description:
+      "Trickle ICE (WHEP targets): offer without candidates and send them in a PATCH to the session resource as application/trickle-ice-sdpfrag (RFC 9725 §4.3); candidates the server answers with join its answer. For servers that complete ICE only with trickled candidates.",
+  }),
   "session-id-field": Flags.string({
     dependsOn: ["target"],
     description:
@@ -79,7 +84,7 @@ export interface TargetConfig {
   /** Set when --ice-server or --ice-transport relay asked for more than the default (runBench decides the default from the target's host). */
   ice?: IceConfig;
   push?: SignalingTarget;
-  signaling: Pick<SignalingOptions, "headers" | "offerFields" | "allowedOrigins" | "sessionIdField" | "answerUrl">;
+  signaling: Pick<SignalingOptions, "headers" | "offerFields" | "allowedOrigins" | "sessionIdField" | "answerUrl" | "trickle">;
   signalingTimeoutMs: number;
   mediaTimeoutMs: number;
   sessions: number;
@@ -95,6 +100,7 @@ export function targetConfigFromFlags(flags: {
   "offer-field"?: string[];
   "session-id-field"?: string;
   "signaling-flow"?: "offer" | "answer";
+  trickle?: boolean;
   "answer-url"?: string;
   "allow-redirect"?: string[];
   "media-timeout": string;
@@ -114,6 +120,7 @@ export function targetConfigFromFlags(flags: {
     if (target?.kind !== "whep") throw new Error(`Expected \`--target\` to be a WHEP endpoint (whep+http://…) when publishing with --push, got \`${flags.target}\`.`);
     push = { kind: "whip", url: parsed.url };
   }
+  if (flags.trickle && target?.kind !== "whep") throw new Error(`\`--trickle\` sends candidates in WHEP PATCH requests: it needs a whep+http(s):// target, got \`--target ${flags.target}\`.`);
   const answerUrl = parseSignalingFlow(flags["signaling-flow"] ?? "offer", flags["answer-url"], target);
   const ramp = flags.ramp.trim().replace(/\/s$/, "");
   const servers = parseIceServerFlags(flags["ice-server"] ?? []);
@@ -131,6 +138,7 @@ export function targetConfigFromFlags(flags: {
       allowedOrigins: parseOriginFlags(flags["allow-redirect"] ?? [], "allow-redirect"),
       ...(flags["session-id-field"] !== undefined ? { sessionIdField: parseSessionIdField(flags["session-id-field"]) } : {}),
       ...(answerUrl !== undefined ? { answerUrl } : {}),
+      ...(flags.trickle ? { trickle: true } : {}),
     },
     signalingTimeoutMs: parseNumberFlag(flags["signaling-timeout"], "signaling-timeout", { min: 0.1, max: 300 }) * 1000,
     mediaTimeoutMs: parseNumberFlag(flags["media-timeout"], "media-timeout", { min: 0.5, max: 300 }) * 1000,

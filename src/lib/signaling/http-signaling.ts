@@ -3,6 +3,7 @@ import { readJsonAnswer, readServerOffer, checkSdp, unusableAnswer } from "./ans
 import { kib, maxErrorBodyBytes, maxQuotedChars, maxRedirects, maxSessionIdChars, maxSignalingBytes } from "./signaling-limits.js";
 import type { NegotiatedSession, ServerOffer, SignalingOptions } from "./signaling-options.js";
 import type { SessionDescription } from "./session-description.js";
+import { addCandidates, candidateFragment, fragmentCandidates, trickleContentType, withoutCandidates } from "./trickle-fragment.js";
 
 /**
  * `POST /offer` with `{"sdp","type",…fields}` JSON, the convention of aiortc's examples and of
@@ -101,8 +102,9 @@ export async function negotiateOverWhxp(
   options: SignalingOptions,
   protocol: "WHEP" | "WHIP",
 ): Promise<NegotiatedSession> {
+  const body = options.trickle ? withoutCandidates(offer.sdp) : offer.sdp;
   const { reached, text } = await withDeadline(options, async (signal) => {
-    const reached = await request(url, { method: "POST", headers: { "content-type": "application/sdp", accept: "application/sdp" }, body: offer.sdp }, options, signal);
+    const reached = await request(url, { method: "POST", headers: { "content-type": "application/sdp", accept: "application/sdp" }, body }, options, signal);
     return { reached, text: await readBody(url, reached.response, options, signal) };
   });
   const { response } = reached;
@@ -130,7 +132,47 @@ export async function negotiateOverWhxp(
       () => undefined,
     );
   };
+  if (options.trickle) {
+    if (!resource) throw new Error(`${protocol} endpoint ${url} named no session resource (Location), where avsync would PATCH its trickled candidates.`);
+    try {
+      sdp = addCandidates(sdp, await patchCandidates(resource, response.headers.get("etag"), candidateFragment(offer.sdp), headers, options, protocol));
+    } catch (error) {
+      close();
+      throw error;
+    }
+  }
   return { answer: { type: "answer", sdp }, sessionId: resource ? safeText(resource.href, maxSessionIdChars) : null, close };
+}
+
+/**
+ * Sends the client's candidates to the session resource (RFC 9725 §4.3.1: `PATCH`, an
+ * `application/trickle-ice-sdpfrag` body, `If-Match` with the resource's ETag when it gave one) and
+ * returns the server's candidates if its answer carried a fragment of its own (200), none for 204.
+ */
+async function patchCandidates(resource: URL, etag: string | null, fragment: string, headers: Record<string, string>, options: SignalingOptions, protocol: "WHEP" | "WHIP"): Promise<string[]> {
+  const where = snippet(resource.href, 200);
+  const { response, text } = await withDeadline(options, async (signal) => {
+    let response: Response;
+    try {
+      response = await fetch(resource, {
+        method: "PATCH",
+        headers: { ...headers, "content-type": trickleContentType, ...(etag ? { "if-match": etag } : {}) },
+        body: fragment,
+        redirect: "manual",
+        signal,
+      });
+    } catch (error) {
+      throw transportError(resource.href, error, options);
+    }
+    return { response, text: await readBody(resource.href, response, options, signal) };
+  });
+  if (!response.ok) {
+    const status = response.statusText ? ` ${snippet(response.statusText, 80)}` : "";
+    const said = snippet(text);
+    const hint = response.status === 405 || response.status === 501 ? " Does it take trickled candidates? Without --trickle the offer carries them all." : "";
+    throw new Error(`${protocol} endpoint ${where} refused the trickled candidates: HTTP ${response.status}${status}${said ? `: ${said}` : ""}.${hint}`);
+  }
+  return response.status === 200 && (response.headers.get("content-type") ?? "").startsWith(trickleContentType) ? fragmentCandidates(text) : [];
 }
 
 // One deadline for the whole exchange (every redirect and the body), ended early by Ctrl-C. Its own

@@ -20,6 +20,11 @@ export interface SignalingOptions {
    */
   answerUrl?: string;
   /**
+   * `--trickle` (WHEP/WHIP): the offer goes without candidates, and they follow in a PATCH to the
+   * session resource (RFC 9725 §4.3); candidates the server sends back join its answer.
+   */
+  trickle?: boolean;
+  /**
    * Origins other than the target's that a 307/308 redirect or a WHEP/WHIP `Location` may lead to
    * (`--allow-redirect`); they are reached without any of `headers`. Empty: only the target's own origin.
    */

@@ -37,6 +37,7 @@ export function pageState(contentMs: number): ViewerPageState {
       playoutDelayMs: 30,
       offsetMs: m.renderedOffsetMs - -120 + contentMs,
       flashEstimated: false,
+      flashBackFrames: 0,
       flashNamedByRtp: false,
       flashPresentationMs: m.flashDisplayMs,
       flashRtpTimestamp: null,

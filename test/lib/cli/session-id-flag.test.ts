@@ -30,3 +30,10 @@ test("--signaling-flow answer takes --answer-url (relative to the target, {sessi
   });
   assert.throws(() => targetConfigFromFlags({ ...base, "signaling-flow": "answer", "answer-url": "ftp://x/{session}" }), { message: "Expected `--answer-url` to be an http(s) URL, `{session}` where the server's session id goes, got `ftp://x/{session}`." });
 });
+
+test("--trickle is for WHEP targets; elsewhere it is one line", () => {
+  assert.equal(targetConfigFromFlags({ ...base, target: "whep+http://127.0.0.1:8889/whep", trickle: true }).signaling.trickle, true);
+  assert.throws(() => targetConfigFromFlags({ ...base, trickle: true }), {
+    message: "`--trickle` sends candidates in WHEP PATCH requests: it needs a whep+http(s):// target, got `--target http://127.0.0.1:8010/webrtc/offer`.",
+  });
+});

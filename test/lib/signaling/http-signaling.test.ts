@@ -46,6 +46,16 @@ function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ type: "offer", sdp: "v=0\r\nserver-offer" }));
   } else if (req.url === "/streams-answer-refused/sdp") {
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ code: 7, msg: "stream expired" }));
+  } else if (req.url === "/trickle" && req.method === "POST") {
+    res.writeHead(201, { "content-type": "application/sdp", location: "/trickle/r1", etag: '"r1"' }).end("v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1\r\n");
+  } else if (req.url === "/trickle/r1" && req.method === "PATCH") {
+    res.writeHead(200, { "content-type": "application/trickle-ice-sdpfrag" }).end("a=ice-ufrag:srv\r\na=ice-pwd:srvpwd\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:0\r\na=candidate:1 1 udp 2130706431 10.0.0.2 40000 typ host\r\na=end-of-candidates\r\n");
+  } else if (req.url === "/no-trickle" && req.method === "POST") {
+    res.writeHead(201, { "content-type": "application/sdp", location: "/no-trickle/r2" }).end("v=0\r\nanswer");
+  } else if (req.url === "/no-trickle/r2" && req.method === "PATCH") {
+    res.writeHead(405, { allow: "DELETE" }).end("no trickle here");
+  } else if (req.url === "/no-trickle/r2" && req.method === "DELETE") {
+    res.writeHead(200).end();
   } else if (req.url === "/refuse") {
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ code: -1, msg: "no such avatar" }));
   } else {
@@ -115,6 +125,32 @@ describe("the server makes the offer (D-ID Streams' shape)", () => {
     await assert.rejects(requestServerOffer(`${base}/offer`, "/x", options), /^Error: Target at http:\/\/127\.0\.0\.1:\d+\/offer sent an unusable offer: expected an offer/);
     await assert.rejects(requestServerOffer(`${base}/refuse`, "/x", options), /^Error: Target at http:\/\/127\.0\.0\.1:\d+\/refuse refused to start a session \(code -1\): no such avatar\.$/);
     await assert.rejects(requestServerOffer(`${base}/streams`, "http://127.0.0.2:9/{session}/sdp", options), /would take the answer at http:\/\/127\.0\.0\.2:9\/s%201\/sdp: another origin than .*add --allow-redirect http:\/\/127\.0\.0\.2:9\.$/);
+  });
+});
+
+describe("WHEP with --trickle (RFC 9725 §4.3)", () => {
+  const offerWithCandidates = "v=0\r\na=ice-ufrag:ab\r\na=ice-pwd:cdef\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\na=candidate:0 1 UDP 2130706431 127.0.0.1 50000 typ host\r\na=end-of-candidates\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1\r\n";
+  test("the offer goes without candidates, they follow in a PATCH with If-Match, and the server's join its answer", async () => {
+    const negotiated = await negotiateOverWhxp(`${base}/trickle`, { type: "offer", sdp: offerWithCandidates }, { ...options, trickle: true }, "WHEP");
+    const [post, patch] = requests.slice(-2);
+    assert.doesNotMatch(post!.body, /candidate/, "the offer carries no candidate");
+    assert.equal(patch!.method, "PATCH");
+    assert.equal(patch!.headers["content-type"], "application/trickle-ice-sdpfrag");
+    assert.equal(patch!.headers["if-match"], '"r1"');
+    assert.equal(patch!.headers.authorization, "Bearer t0k");
+    assert.equal(patch!.body, "a=ice-ufrag:ab\r\na=ice-pwd:cdef\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:0\r\na=candidate:0 1 UDP 2130706431 127.0.0.1 50000 typ host\r\na=end-of-candidates\r\n");
+    assert.equal(
+      negotiated.answer.sdp,
+      "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\na=candidate:1 1 udp 2130706431 10.0.0.2 40000 typ host\r\na=end-of-candidates\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1\r\n",
+      "the server's candidate in the answer's first (BUNDLE) section",
+    );
+  });
+  test("a server that refuses the PATCH: one line naming the resource, and the session is DELETEd", async () => {
+    await assert.rejects(negotiateOverWhxp(`${base}/no-trickle`, { type: "offer", sdp: offerWithCandidates }, { ...options, trickle: true }, "WHEP"), {
+      message: `WHEP endpoint ${base}/no-trickle/r2 refused the trickled candidates: HTTP 405 Method Not Allowed: no trickle here. Does it take trickled candidates? Without --trickle the offer carries them all.`,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual([requests.at(-1)!.method, requests.at(-1)!.url], ["DELETE", "/no-trickle/r2"]);
   });
 });
 

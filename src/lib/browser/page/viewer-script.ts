@@ -102,6 +102,7 @@ function tryPair() {
       playoutDelayMs: best.playoutDelayMs,
       offsetMs: f.displayMs - best.heardMs,
       flashEstimated: f.estimated,
+      flashBackFrames: f.estimated ? f.backFrames : 0,
       flashNamedByRtp: f.namedByRtp === true,
       flashPresentationMs: f.presentationMs,
       flashRtpTimestamp: f.rtpTimestamp,
@@ -190,6 +191,7 @@ function onFrame(video, canvas, ctx2d) {
                 presentationMs: null, rtpTimestamp: null, captureTimeMs: null, receiveTimeMs: null, processingDurationS: null,
                 lumaMean: null,
                 estimated: true,
+                backFrames: back,
                 paired: false,
               });
               tryPair();
