@@ -74,19 +74,25 @@ export default class TwStorm extends AvsyncCommand {
     let gateSpec;
     try {
       options = twStormOptionsFromFlags(flags);
-      gateSpec = prepareGate(gateOptionsFromFlags(flags), "tw-storm");
       axes = flags.matrix?.map(parseMatrixAxis);
       if (axes && options.topology === "loopback") throw new Error("Expected no `--matrix` with a loopback storm: each cell needs namespaces of its own (root), and avsync never changes the host's sysctls.");
+      const gateFlagsGiven = ["threshold", "baseline", "max-regression"].filter((name) => flags[name as "threshold" | "baseline" | "max-regression"] !== undefined);
+      if (axes && gateFlagsGiven.length > 0) {
+        throw new Error(
+          `${gateFlagsGiven.map((name) => `\`--${name}\``).join(", ")} gate${gateFlagsGiven.length === 1 ? "s" : ""} one storm's result; a --matrix run compares its cells and has none to gate. Run the cell to gate as its own tw-storm (with its --sysctl values).`,
+        );
+      }
+      gateSpec = prepareGate(gateOptionsFromFlags(flags), "tw-storm");
     } catch (error) {
       this.error((error as Error).message, { exit: exitCodes.runFailed });
     }
+    if (axes) return this.runMatrix(options, axes, flags["matrix-parallel"], flags.out);
     const interrupt = abortOnInterrupt();
     const events = new EventEmitter<TwStormEvents>();
     if (!this.jsonEnabled() && process.stderr.isTTY) {
       events.on("progress", (progress) => process.stderr.write(`\r\x1b[K${formatTwStormProgress(progress)}`));
       events.on("phase", (phase) => phase === "teardown" && process.stderr.write("\n"));
     }
-    if (axes) return this.runMatrix(options, axes, flags["matrix-parallel"], flags.out);
     const folder = createRunFolder("tw-storm", flags.out);
     try {
       const result = await runTwStorm({ ...options, signal: interrupt.signal }, events).catch((error: Error) =>

@@ -64,6 +64,8 @@ test("bad flags are quoted back before anything starts, on one line, with exit c
     [["--matrix", "net.ipv4.tcp_tw_reuse=0,3"], /to be one of 0, 1, 2, got `3`/],
     [["--matrix", "vm.swappiness=1,2"], /to vary one of .*got `vm.swappiness`/],
     [["--matrix", "tcp_tw_reuse=0,1", "--topology", "loopback"], /no `--matrix` with a loopback storm/],
+    // A matrix has no one result to gate: the flags are refused rather than parsed and ignored.
+    [["--matrix", "tcp_tw_reuse=0,1", "--threshold", "tw.peak < 10", "--baseline", "x.json"], /^Error: `--threshold`, `--baseline` gate one storm's result; a --matrix run compares its cells and has none to gate\. Run the cell to gate as its own tw-storm \(with its --sysctl values\)\.\n$/],
   ] as const) {
     const { code, stderr } = await runCli(["tw-storm", ...args]);
     assert.equal(code, 2, stderr);

@@ -1,4 +1,6 @@
-// test: system, group media
+// test: system
+// Not in the media group: every figure it asserts is on the sender clock (RTP timestamps and Sender
+// Reports), which a busy core does not move; only the connection must come up.
 // A server that is not on avsync's loopback: aiortc (fixtures/aiortc/sync_server.py) runs in one
 // network namespace of the test's own, listening and offering its only host candidate on the veth
 // address 10.213.0.2 (no 127.0.0.1 candidate at all), and `avsync bench --target` runs in the other

@@ -1,4 +1,6 @@
-// test: system, group media
+// test: system
+// Not in the media group: it asserts session ids, refusals and sender-clock offsets (RTP timestamps
+// and Sender Reports), none of which a busy neighbour moves.
 // Two signaling shapes of real avatar servers, against aiortc (fixtures/aiortc/sync_server.py).
 // fastrtc-based servers (OpenAvatarChat, …), against aiortc
 // (fixtures/aiortc/sync_server.py --viewer-id-field webrtc_id): every viewer must name its session

@@ -11,23 +11,39 @@ export class SignalingRefusal extends Error {}
  * error quoting the start of the server's message, never a confusing "no SDP".
  */
 export function readJsonAnswer(raw: string, options: Pick<SignalingOptions, "sessionIdField" | "offerFields">): { answer: NegotiatedSession["answer"]; sessionId: string | null } {
+  const message = parseJsonObject(raw, "answer");
+  const refusal = serverRefusal(message);
+  if (typeof message.sdp !== "string" && refusal !== null) throw new SignalingRefusal(`refused the offer${refusal}`);
+  if (message.type !== undefined && message.type !== "answer") throw new Error(`expected a message of type "answer", got type \`${snippet(String(message.type), 40)}\``);
+  return { answer: { type: "answer", sdp: checkSdp(message.sdp) }, sessionId: readSessionId(message, options) };
+}
+
+function parseJsonObject(raw: string, what: "answer" | "offer"): Record<string, unknown> {
   let body: unknown;
   try {
     body = JSON.parse(raw);
   } catch {
-    throw new Error(`expected a JSON answer, got \`${snippet(raw)}\``);
+    throw new Error(`expected a JSON ${what}, got \`${snippet(raw)}\``);
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw new Error(`expected a JSON object, got \`${snippet(raw)}\``);
-  const message = body as Record<string, unknown>;
+  return body as Record<string, unknown>;
+}
+
+/**
+ * What a server said when its HTTP-200 body reports a failure (`{"code":-1,"msg":…}`, `{"error":…}`,
+ * or just a message), as " (code -1): its message"; null when the body says nothing of the kind.
+ */
+export function serverRefusal(message: Record<string, unknown>): string | null {
   const serverMessage = message.msg ?? message.message ?? message.error ?? message.detail;
-  const failed = ("code" in message && message.code !== 0 && message.code !== 200 && message.code !== "0") || (message.error !== undefined && message.error !== null && message.error !== false);
-  if (typeof message.sdp !== "string" && (failed || serverMessage !== undefined)) {
-    const code = "code" in message ? ` (code ${snippet(JSON.stringify(message.code) ?? "null", 40)})` : "";
-    const said = typeof serverMessage === "string" ? serverMessage : (JSON.stringify(serverMessage ?? null) ?? "null");
-    throw new SignalingRefusal(`refused the offer${code}: ${snippet(said, maxQuotedChars)}`);
-  }
-  if (message.type !== undefined && message.type !== "answer") throw new Error(`expected a message of type "answer", got type \`${snippet(String(message.type), 40)}\``);
-  return { answer: { type: "answer", sdp: checkSdp(message.sdp) }, sessionId: readSessionId(message, options) };
+  if (!reportsFailure(message) && serverMessage === undefined) return null;
+  const code = "code" in message ? ` (code ${snippet(JSON.stringify(message.code) ?? "null", 40)})` : "";
+  const said = typeof serverMessage === "string" ? serverMessage : (JSON.stringify(serverMessage ?? null) ?? "null");
+  return `${code}: ${snippet(said, maxQuotedChars)}`;
+}
+
+/** Whether a JSON body says it failed: a `code` other than 0/200, or an `error`. */
+export function reportsFailure(message: Record<string, unknown>): boolean {
+  return ("code" in message && message.code !== 0 && message.code !== 200 && message.code !== "0") || (message.error !== undefined && message.error !== null && message.error !== false);
 }
 
 /** An SDP answer must at least start like one; anything else (an HTML error page, JSON) is quoted back. */
@@ -66,23 +82,11 @@ export interface ServerOfferBody {
  * HTTP-200 body is the server's own message, as for answers.
  */
 export function readServerOffer(raw: string, options: Pick<SignalingOptions, "sessionIdField" | "offerFields">): ServerOfferBody {
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch {
-    throw new Error(`expected a JSON offer, got \`${snippet(raw)}\``);
-  }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new Error(`expected a JSON object, got \`${snippet(raw)}\``);
-  const message = body as Record<string, unknown>;
+  const message = parseJsonObject(raw, "offer");
   const nested = typeof message.offer === "object" && message.offer !== null ? (message.offer as Record<string, unknown>) : null;
   const offer = nested ?? message;
-  const serverMessage = message.msg ?? message.message ?? message.error ?? message.detail;
-  const failed = ("code" in message && message.code !== 0 && message.code !== 200 && message.code !== "0") || (message.error !== undefined && message.error !== null && message.error !== false);
-  if (typeof offer.sdp !== "string" && (failed || serverMessage !== undefined)) {
-    const code = "code" in message ? ` (code ${snippet(JSON.stringify(message.code) ?? "null", 40)})` : "";
-    const said = typeof serverMessage === "string" ? serverMessage : (JSON.stringify(serverMessage ?? null) ?? "null");
-    throw new SignalingRefusal(`refused to start a session${code}: ${snippet(said, maxQuotedChars)}`);
-  }
+  const refusal = serverRefusal(message);
+  if (typeof offer.sdp !== "string" && refusal !== null) throw new SignalingRefusal(`refused to start a session${refusal}`);
   if (offer.type !== "offer") throw new Error(`expected an offer (\`{"offer":{"type":"offer","sdp":…}}\` or \`{"type":"offer","sdp":…}\`), got \`${snippet(raw)}\``);
   if (typeof offer.sdp !== "string" || !offer.sdp.startsWith("v=0")) throw new Error(`expected an SDP offer starting with "v=0", got \`${snippet(String(offer.sdp))}\``);
   return {

@@ -1,6 +1,6 @@
 import { quoteSnippet as snippet, safeText } from "../text/index.js";
-import { readJsonAnswer, readServerOffer, checkSdp, unusableAnswer } from "./answer-body.js";
-import { kib, maxErrorBodyBytes, maxQuotedChars, maxRedirects, maxSessionIdChars, maxSignalingBytes } from "./signaling-limits.js";
+import { readJsonAnswer, readServerOffer, checkSdp, reportsFailure, serverRefusal, unusableAnswer } from "./answer-body.js";
+import { kib, maxErrorBodyBytes, maxRedirects, maxSessionIdChars, maxSignalingBytes } from "./signaling-limits.js";
 import type { NegotiatedSession, ServerOffer, SignalingOptions } from "./signaling-options.js";
 import type { SessionDescription } from "./session-description.js";
 import { addCandidates, candidateFragment, fragmentCandidates, trickleContentType, withoutCandidates } from "./trickle-fragment.js";
@@ -68,27 +68,24 @@ export async function requestServerOffer(url: string, answerUrlTemplate: string,
         return { response, text: await readBody(target, response, answerOptions, signal) };
       });
       if (!response.ok) throw statusError(target, response, text);
-      const refusal = refusalIn(text);
+      const refusal = answerReceipt(text);
       if (refusal) throw new Error(`Target at ${target} refused the answer${refusal}.`);
     },
   };
 }
 
-// An HTTP-200 body that reports failure (`{"code":-1,"msg":…}`, `{"error":…}`): " (code -1): msg", else null.
-function refusalIn(text: string): string | null {
-  let message: Record<string, unknown>;
+// The reply to a posted answer: a failure in a JSON body (`{"code":-1,"msg":…}`) as " (code -1): msg";
+// anything else (`{"status":"success"}`, an empty body) is taken as accepted.
+function answerReceipt(text: string): string | null {
+  let message: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return null;
-    message = parsed as Record<string, unknown>;
+    message = JSON.parse(text);
   } catch {
     return null;
   }
-  const failed = ("code" in message && message.code !== 0 && message.code !== 200 && message.code !== "0") || (message.error !== undefined && message.error !== null && message.error !== false);
-  if (!failed) return null;
-  const said = message.msg ?? message.message ?? message.error ?? message.detail;
-  const code = "code" in message ? ` (code ${snippet(JSON.stringify(message.code) ?? "null", 40)})` : "";
-  return `${code}: ${snippet(typeof said === "string" ? said : (JSON.stringify(said ?? null) ?? "null"), maxQuotedChars)}`;
+  if (typeof message !== "object" || message === null || Array.isArray(message)) return null;
+  const body = message as Record<string, unknown>;
+  return reportsFailure(body) ? serverRefusal(body) : null;
 }
 
 /**
