@@ -62,7 +62,9 @@ function assertAgreesWithChromium(result: BenchResult, what: string): string {
     // from the next one, or named by RTP timestamp in a late callback), which may itself have landed a
     // vsync late: one frame more (one busy-core CI run: a marker 38.9 ms apart against 38.3).
     const inferred = marker.flashEstimated || marker.flashNamedByRtp;
-    const markerToleranceMs = toleranceMs + (inferred ? Math.max(1000 / fps, (marker.flashBackFrames * 1000) / 60) : 0);
+    // (For one timed back, also however much longer its frames really stayed on screen: the page's flashSpan.)
+    const heldMs = marker.flashSpan ? Math.max(0, marker.flashSpan.ms - (marker.flashSpan.frames * 1000) / fps) : 0;
+    const markerToleranceMs = toleranceMs + (inferred ? Math.max(1000 / fps, (marker.flashBackFrames * 1000) / 60) + heldMs : 0);
     assert.ok(
       Math.abs(a) <= markerToleranceMs,
       `${what}: at ${((tMs - browser.timesMs.connected!) / 1000).toFixed(1)} s the page measured ${ms(marker.renderedOffsetMs)}${inferred ? ` (flash ${marker.flashEstimated ? "timed back from the next frame" : "named by RTP timestamp"})` : ""}, Chromium's account is ${ms(comparison.senderClockMs!)} + its residual ${ms(estimate.residualMs)}: ${ms(a)} apart (±${markerToleranceMs.toFixed(1)})`,

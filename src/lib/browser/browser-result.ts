@@ -18,6 +18,13 @@ export interface BrowserMarker {
   /** How many frame periods an estimated flash was timed back across (0 when it was seen). */
   flashBackFrames: number;
   /**
+   * For an estimated flash: the content frames between the last frame the page read and the one it
+   * timed the flash from, and the time they really spent on screen (expectedDisplayTime to
+   * expectedDisplayTime). Equal to frames × the frame period when presentation kept its cadence;
+   * longer when the compositor held a frame, and then the estimate is off by up to the difference.
+   */
+  flashSpan: { frames: number; ms: number } | null;
+  /**
    * True when the canvas already held the next frame as the flash frame's callback ran (it ran late),
    * so the flash was named by the callback's rtpTimestamp rather than read from its pixels; its
    * display time is the callback's own, as for any other flash. Only where RTP timestamps track the

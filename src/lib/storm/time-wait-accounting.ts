@@ -49,7 +49,7 @@ export interface TimeWaitAccounting {
   refused: number;
   /** TIME_WAIT still held on each side at storm end (sockstat above the baseline; ss on loopback). */
   held: { client: number; server: number };
-  /** Server TIME_WAIT taken over by a new SYN from a source port the client used again within 60 s (tcp_timewait_state_process accepts it as TCP_TW_SYN, which no kernel counter counts): the client's port reuses less its own recycled ones. */
+  /** Server TIME_WAIT taken over by a new SYN from a source port the client used again within 60 s (tcp_timewait_state_process accepts it as TCP_TW_SYN, which no kernel counter counts): the client's port reuses less its own recycled ones; 0 when the client holds the TIME_WAIT. */
   takenOver: number;
   /** Client TIME_WAIT that connect() took over for a new cycle (tcp_tw_reuse): the client's TcpExt.TWRecycled. */
   recycled: number;
@@ -82,6 +82,12 @@ export interface AccountingInput {
   atEpochMs: number;
   /** Counter deltas from the storm's start to the storm-end reading; on loopback both ends are the host's, given once as `client`. */
   counters: AccountingCounters;
+  /**
+   * Which side's close leaves the TIME_WAIT (close-mode.ts). When it is the client's, a reused port
+   * took over nothing: with tcp_tw_reuse the kernel counted it recycled, and otherwise the TIME_WAIT
+   * was already gone (killed by an RST, counted reset, or expired), so the reuse is not counted again.
+   */
+  timeWaitHolder: "client" | "server" | "race";
 }
 
 /** Accounts for every started cycle: no port, refused, TIME_WAIT held, taken over, recycled, expired, reset or overflowed. */
@@ -95,7 +101,7 @@ export function accountTimeWait(input: AccountingInput): TimeWaitAccounting {
     noPort: input.started - input.synsSent,
     refused,
     held: input.held,
-    takenOver: Math.max(0, record.reused - recycled),
+    takenOver: input.timeWaitHolder === "client" ? 0 : Math.max(0, record.reused - recycled),
     recycled,
     expired: record.expired,
     reset: Math.max(0, both("Tcp.OutRsts") - refused),

@@ -82,6 +82,7 @@ export function assembleTwStormResult(observed: TwStormObservation): TwStormResu
     atEpochMs: observed.stormEnd.epochMs,
     // On loopback both ends live in the host's namespace, whose counters also count everyone else's connections.
     counters: topology.kind === "netns" ? { client: toStormEnd.client ?? {}, server: toStormEnd.server ?? {} } : { client: toStormEnd.host ?? {}, server: {} },
+    timeWaitHolder: predictions.timeWaitHolder,
   });
   const { after, before } = observed.counters;
 

@@ -38,6 +38,7 @@ export function pageState(contentMs: number): ViewerPageState {
       offsetMs: m.renderedOffsetMs - -120 + contentMs,
       flashEstimated: false,
       flashBackFrames: 0,
+      flashSpan: null,
       flashNamedByRtp: false,
       flashPresentationMs: m.flashDisplayMs,
       flashRtpTimestamp: null,

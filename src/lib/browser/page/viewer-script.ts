@@ -103,6 +103,7 @@ function tryPair() {
       offsetMs: f.displayMs - best.heardMs,
       flashEstimated: f.estimated,
       flashBackFrames: f.estimated ? f.backFrames : 0,
+      flashSpan: f.estimated ? { frames: f.spanFrames, ms: f.spanMs } : null,
       flashNamedByRtp: f.namedByRtp === true,
       flashPresentationMs: f.presentationMs,
       flashRtpTimestamp: f.rtpTimestamp,
@@ -192,6 +193,10 @@ function onFrame(video, canvas, ctx2d) {
                 lumaMean: null,
                 estimated: true,
                 backFrames: back,
+                // The frames it was timed across, and how long they really took on screen: the
+                // estimate assumes one frame period each, which a stalled compositor breaks.
+                spanFrames: d,
+                spanMs: md.expectedDisplayTime - state.lastCodeDisplayMs,
                 paired: false,
               });
               tryPair();
@@ -202,6 +207,7 @@ function onFrame(video, canvas, ctx2d) {
         }
         state.lastCode = code;
         state.lastCodePresentedFrames = md.presentedFrames;
+        state.lastCodeDisplayMs = md.expectedDisplayTime;
         // The flash frame: seen in the pixels, or named by its RTP timestamp when the canvas already
         // held the next frame (drawnAhead): presented all the same, at this callback's display time.
         if ((reading.flash || code !== reading.frameCode) && code % framesPerMarker === 0) {
