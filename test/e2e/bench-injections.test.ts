@@ -6,7 +6,7 @@
 // each frame left (a late pusher on a busy machine moves the truth with the measurement).
 import { strict as assert } from "node:assert";
 import { describe, test } from "node:test";
-import { formatOffsetMs, summarize } from "../../src/lib/analysis/index.js";
+import { classifyError, formatOffsetMs, summarize } from "../../src/lib/analysis/index.js";
 import { benchWith } from "../helpers/bench.js";
 import { markersAgainstLedger, transportFromLedger } from "../helpers/pusher-ledger.js";
 
@@ -69,8 +69,15 @@ describe("injected A/V errors are read back by every method (paced pusher)", () 
       t.diagnostic(`transport p5/p50/p95: measured ${ms(transport.p5!)} ${ms(transport.p50!)} ${ms(transport.p95!)}; ledger ${ms(ledger.p5!)} ${ms(ledger.p50!)} ${ms(ledger.p95!)}`);
       assert.ok(Math.abs(transport.p50! - ledger.p50!) <= transportMedianNoiseMs, `transport median ${ms(transport.p50!)}, the ledger's ${ms(ledger.p50!)}`);
 
+      // The verdict the same classifier gives to what the pusher really sent (its ledger: each marker's
+      // sent offset, the transport it left with) is the truth for the probe's; it is the injected kind
+      // when every marker went out as planned. One CI run's pusher stalled 92 ms and sent two markers of
+      // an injected −120 at −144.0 and −132.1 ms: the probe read "mixed", and so did the ledger.
+      const asSent = classifyError({ senderOffsetMs: probe.content.senderOffsetMs, arrivalOffsetMs: summarize(markers.map((m) => m.sentOffsetMs)), relativeDelayMs: ledger });
+      assert.equal(probe.errorKind.kind, asSent.kind, `the probe: ${probe.errorKind.explanation} What the pusher sent: ${asSent.explanation}`);
       const expectedKind = n === 0 ? "in-sync" : `${kind}-offset`;
-      assert.equal(probe.errorKind.kind, expectedKind, probe.errorKind.explanation);
+      const arrivalPerN = table[kind][1];
+      if (markers.every((m) => Math.abs(m.sentOffsetMs - arrivalPerN * n) <= 1)) assert.equal(asSent.kind, expectedKind, asSent.explanation);
     });
   }
 });
