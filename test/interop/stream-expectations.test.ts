@@ -6,7 +6,6 @@
 // corpus at 720p and 1080p is test/interop/stream-corpus.test.ts).
 import { strict as assert } from "node:assert";
 import { after, describe, test } from "node:test";
-import { measureDriftPpm } from "../../src/lib/analysis/index.js";
 import { runBench } from "../../src/lib/bench/index.js";
 import { noInjections } from "../../src/lib/pusher/index.js";
 import { parseTargetUrl } from "../../src/lib/signaling/index.js";
@@ -36,33 +35,19 @@ describe("expectations from the stream, and drift against a known clock", { skip
   }
 
   // A sender whose RTP clocks run 500 ppm fast (fixtures/aiortc/sync_server.py --clock-ppm): the
-  // drift figures against arrival (continuity.*.driftPpm) must read what the sender's own hand-off
-  // times read (GET /send-ledger, the same estimator) within ±50 ppm, 0.6 ms over the 12 s run, and
-  // those must be near the 500 set (±150); quiet: 498 and 496 against 500, a loaded plain CI run: 431
-  // for video. The hand-off times leave out encoding, which a busy core also slows. The figures against the Sender Reports are printed, not
+  // drift figures against arrival (continuity.*.driftPpm) must read it within ±50 ppm, 0.6 ms over
+  // the 12 s run; they read 498 and 496. The figures against the Sender Reports are printed, not
   // held to it: aiortc stamps SRs when it sends them, milliseconds late at random, and a fit
   // through 12 s of them read 463 (video) and 635 ppm (audio).
-  test("RTP clocks 500 ppm fast read as the sender let its frames go (±50 ppm) against arrival", async () => {
+  test("RTP clocks 500 ppm fast read +500 ± 50 ppm against arrival", async () => {
     const server = await startAiortcServer(["--clock-ppm", "500"]);
     servers.push(server);
     const result = await runBench({ durationS: 12, mode: "paced", pattern: {}, injections: noInjections, flags: {}, target: parseTargetUrl(`http://${server.base}/offer`, "target") });
-    // The sender's own account of when it let each frame go: a Python sender on a loaded machine lets
-    // them go later and later (one plain CI run read 431 ppm for video), which arrival rightly sees.
-    const ledger = (await (await fetch(`http://${server.base}/send-ledger`)).json()) as Record<"video" | "audio", [number, number][]>;
     await server.stop();
     assert.equal(result.complete, true, result.incompleteReason ?? "");
     const p = result.probe!;
-    const figures = { video: p.continuity.video.driftPpm, audio: p.continuity.audio.driftPpm };
-    // The same estimator over the sender's hand-off times.
-    const sent = {
-      video: measureDriftPpm(ledger.video.map(([pts, s]) => ({ arrivalMs: s * 1000, rtpTs: pts })), 90_000),
-      audio: measureDriftPpm(ledger.audio.map(([pts, s]) => ({ arrivalMs: s * 1000, rtpTs: pts })), 48_000),
-    };
-    console.log(`500 ppm fast sender reads ${JSON.stringify(figures)}; its hand-off times ${JSON.stringify(sent)}; against its SRs video ${p.senderReports.video.ntpDriftPpm} audio ${p.senderReports.audio.ntpDriftPpm}`);
-    for (const kind of ["video", "audio"] as const) {
-      const ppm = figures[kind];
-      assert.ok(ppm !== null && sent[kind] !== null && Math.abs(ppm - sent[kind]!) <= 50, `${kind} drift against arrival ${ppm} ppm, the sender's own hand-off times ${sent[kind]} ppm`);
-      assert.ok(Math.abs(sent[kind]! - 500) <= 150, `${kind}: the sender's clock was set 500 ppm fast, its hand-offs read ${sent[kind]} ppm`);
-    }
+    const figures = { videoArrival: p.continuity.video.driftPpm, audioArrival: p.continuity.audio.driftPpm };
+    console.log(`500 ppm fast sender reads ${JSON.stringify(figures)}; against its SRs video ${p.senderReports.video.ntpDriftPpm} audio ${p.senderReports.audio.ntpDriftPpm}`);
+    for (const [what, ppm] of Object.entries(figures)) assert.ok(ppm !== null && Math.abs(ppm - 500) <= 50, `${what} drift ${ppm} ppm`);
   });
 });
