@@ -3,6 +3,7 @@ import { AvsyncCommand } from "../lib/cli/avsync-command.js";
 import { pusherFlags } from "../lib/cli/shared-flags.js";
 import { pusherConfigFromFlags } from "../lib/cli/pusher-config.js";
 import { parseHostFlag } from "../lib/cli/parse-values.js";
+import { isLoopbackHost } from "../lib/rtc/index.js";
 import { parseOriginFlags } from "../lib/signaling/index.js";
 import { startEmbeddedTargetThread } from "../lib/target/index.js";
 import { maxTerminalLineChars, safeText } from "../lib/text/index.js";
@@ -45,10 +46,10 @@ export default class Serve extends AvsyncCommand {
     } catch (error) {
       this.error((error as Error).message, { exit: 2 });
     }
-    if (!listen.loopback) {
-      this.logToStderr(`warning: ${listen.host} is not loopback: any host that reaches it can take a session (up to --max-sessions ${flags["max-sessions"]}) and is sent media from it.`);
+    if (!isLoopbackHost(listen)) {
+      this.logToStderr(`warning: ${listen} is not loopback: any host that reaches it can take a session (up to --max-sessions ${flags["max-sessions"]}) and is sent media from it.`);
     }
-    const target = await startEmbeddedTargetThread({ host: listen.host, port: flags.port, ...config, allowedOrigins, maxSessions: flags["max-sessions"] }).catch((error: Error) =>
+    const target = await startEmbeddedTargetThread({ host: listen, port: flags.port, ...config, allowedOrigins, maxSessions: flags["max-sessions"] }).catch((error: Error) =>
       this.error(error.message, { exit: 2 }),
     );
     target.on("session", (session) => this.logToStderr(`session ${session.id}: pushing (${config.mode})`));

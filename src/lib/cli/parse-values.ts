@@ -19,12 +19,12 @@ export function parseNumberFlag(
 
 /**
  * Parses `--host`: one IP address to listen on, not a wildcard (a server that offers media from
- * one address must name it), quoted back otherwise. Says whether it is loopback (127.0.0.0/8, ::1).
+ * one address must name it), quoted back otherwise.
  */
-export function parseHostFlag(value: string): { host: string; loopback: boolean } {
+export function parseHostFlag(value: string): string {
   const host = value.trim().replace(/^\[(.*)\]$/, "$1");
   if (isIP(host) === 0 || host === "0.0.0.0" || host === "::") {
     throw new Error(`Expected \`--host\` to be one IP address of this machine, such as 127.0.0.1 or 10.213.0.2, got \`${value}\`.`);
   }
-  return { host, loopback: /^127\./.test(host) || host === "::1" };
+  return host;
 }

@@ -3,6 +3,7 @@ export {
   createPeer,
   iceForHost,
   loopbackIce,
+  isLoopbackHost,
   isLoopbackUrl,
   selectedCandidatePair,
   waitConnected,

@@ -52,11 +52,17 @@ export const loopbackIce: IceConfig = { scope: "loopback" };
 export function isLoopbackUrl(url: string): boolean {
   let host: string;
   try {
-    host = new URL(url).hostname.replace(/^\[|\]$/g, "").toLowerCase();
+    host = new URL(url).hostname;
   } catch {
     return false;
   }
-  return /^127\.\d+\.\d+\.\d+$/.test(host) || host === "::1" || host === "localhost";
+  return isLoopbackHost(host);
+}
+
+/** Whether a host name or address (IPv6 with or without brackets) is this machine's loopback: 127.0.0.0/8, ::1, localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return /^127\.\d+\.\d+\.\d+$/.test(name) || name === "::1" || name === "localhost";
 }
 
 // Why each field: werift's default points at a public STUN server and leaves loopback out of the
@@ -117,7 +123,7 @@ export function createPeer(opts: { videoCodecs?: readonly VideoCodecName[]; ice?
 
 /** Which candidates a server listening on `host` offers: 127.0.0.1 for loopback, else that address only. */
 export function iceForHost(host: string): IceConfig {
-  return isLoopbackUrl(`http://${host.includes(":") ? `[${host}]` : host}/`) ? loopbackIce : { scope: "address", address: host };
+  return isLoopbackHost(host) ? loopbackIce : { scope: "address", address: host };
 }
 
 /** A peer connection that only ever uses 127.0.0.1 candidates. */

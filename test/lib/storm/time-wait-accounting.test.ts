@@ -3,7 +3,7 @@
 // TIME_WAIT was killed by an RST (RFC 1337) rather than taken over.
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
-import { accountTimeWait, type PortUse } from "../../../src/lib/storm/time-wait-accounting.js";
+import { accountTimeWait, type AccountingInput, type PortUse } from "../../../src/lib/storm/time-wait-accounting.js";
 
 // 1,003 connected cycles on 1,000 ports: ports 0, 1 and 2 are used twice, 10 ms after their first
 // cycle ended. 1,500 more cycles found no port.
@@ -12,13 +12,13 @@ const ports: PortUse[] = [
   ...[0, 1, 2].map((i): PortUse => [40000 + i, 2_100 + i, 2_101 + i]),
 ];
 
+// Those 1,003 SYNs, read 7 s in, with what differs between the cases.
+const account = (input: Pick<AccountingInput, "started" | "held" | "counters" | "timeWaitHolder">) => accountTimeWait({ synsSent: 1003, ports, atEpochMs: 7_000, ...input });
+
 test("client-held TIME_WAIT, tcp_tw_reuse=0: three ports freed by RSTs and reused are counted once, as reset (one busy-core CI run)", () => {
-  const accounting = accountTimeWait({
+  const accounting = account({
     started: 2500,
-    synsSent: 1003,
-    ports,
     held: { client: 1000, server: 0 },
-    atEpochMs: 7_000,
     counters: { client: { "Tcp.OutRsts": 0, "TcpExt.TW": 1003 }, server: { "Tcp.OutRsts": 3 } },
     timeWaitHolder: "client",
   });
@@ -30,12 +30,9 @@ test("client-held TIME_WAIT, tcp_tw_reuse=0: three ports freed by RSTs and reuse
 });
 
 test("server-held TIME_WAIT: the same reuses are take-overs of the server's TIME_WAIT", () => {
-  const accounting = accountTimeWait({
+  const accounting = account({
     started: 1003,
-    synsSent: 1003,
-    ports,
     held: { client: 0, server: 1000 },
-    atEpochMs: 7_000,
     counters: { client: {}, server: { "TcpExt.TW": 1003 } },
     timeWaitHolder: "server",
   });
