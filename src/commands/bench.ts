@@ -2,15 +2,16 @@ import { EventEmitter } from "node:events";
 import { Flags } from "@oclif/core";
 import { AvsyncCommand } from "../lib/cli/avsync-command.js";
 import { runBench, type BenchEvents, type BenchResult } from "../lib/bench/index.js";
-import { exitCodes } from "../lib/cli/exit-codes.js";
+import { exitCodes, createRunFolder } from "../lib/run/index.js";
 import { abortOnInterrupt } from "../lib/cli/interrupt.js";
 import { gateFlags, gateOptionsFromFlags } from "../lib/cli/gate-flags.js";
 import { pusherConfigFromFlags } from "../lib/cli/pusher-config.js";
 import { pusherFlags } from "../lib/cli/shared-flags.js";
 import { flagsWithoutSecrets, targetConfigFromFlags, targetFlags } from "../lib/cli/target-flags.js";
-import { parseProbeKinds, removeStaleChromiumProfiles, renderBrowserSummary } from "../lib/browser/index.js";
+import { parseProbeKinds, removeStaleChromiumProfiles } from "../lib/browser/index.js";
 import { externalRate, patternRate, recordingOverBudget } from "../lib/probe/index.js";
-import { createRunFolder, finishRunFolder, gateFailureMessage, prepareGate, renderBenchSummary, renderGateSummary } from "../lib/report/index.js";
+import { finishRun, gateFailureMessage, prepareGate } from "../lib/report/index.js";
+import { Progress } from "../lib/cli/progress.js";
 
 const defaultDurationS = 10;
 // One second carries a marker (the pattern's first sits 0.5 s in), 50 audio packets and 30 frames.
@@ -98,28 +99,18 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
     }
     const folder = createRunFolder("bench", flags.out);
     const interrupt = abortOnInterrupt();
-    const quiet = this.jsonEnabled() || !process.stderr.isTTY;
+    const progress = new Progress(this.jsonEnabled(), (line) => this.logToStderr(line));
     const events = new EventEmitter<BenchEvents>();
-    if (!this.jsonEnabled()) events.on("phase", (phase) => this.logToStderr(`… ${phase}`));
-    if (!quiet) {
-      events.on("progress", (p) =>
-        process.stderr.write(`\r  ${p.elapsedS.toFixed(0)}/${p.durationS} s  audio ${p.audioPackets} pkts  video ${p.videoPackets} pkts   `),
-      );
-    }
+    events.on("phase", (phase) => progress.note(`… ${phase}`));
+    events.on("progress", (p) => progress.status(`  ${p.elapsedS.toFixed(0)}/${p.durationS} s  audio ${p.audioPackets} pkts  video ${p.videoPackets} pkts`));
     const result = await runBench({ durationS, ...config, ...targetConfig, probes, flags: flagsWithoutSecrets(flags), signal: interrupt.signal }, events);
-    if (!quiet) process.stderr.write("\n");
-    // finishRunFolder writes result.json before it yields: from then on Ctrl-C only skips the reports.
-    const finishing = finishRunFolder(folder, result, gateSpec, interrupt.signal.aborted);
+    progress.end();
+    // finishRun writes result.json before it yields: from then on Ctrl-C only skips the reports.
+    const finishing = finishRun(result, { folder, gateSpec, interrupted: interrupt.signal.aborted });
     interrupt.exitAtOnce(`Interrupted: ${folder}/result.json is written; \`avsync report ${folder}\` draws the reports.`);
     const finished = await finishing;
     interrupt.dispose();
-    // A run that measured nothing (the target refused, never answered) is told in the one error line below.
-    if (!this.jsonEnabled() && result.probe) {
-      this.logToStderr(renderBenchSummary(result, folder));
-      if (finished.gate) this.logToStderr(renderGateSummary(finished.gate));
-      this.logToStderr(`Report: ${folder}/report.html`);
-    }
-    if (!this.jsonEnabled() && result.browser) this.logToStderr(renderBrowserSummary(result.browser));
+    if (!this.jsonEnabled() && finished.terminal) this.logToStderr(finished.terminal);
     if (finished.exitCode !== exitCodes.ok) {
       if (this.jsonEnabled()) this.logJson(result);
       const message = result.complete ? gateFailureMessage(finished.gate!, folder) : `${result.incompleteReason ?? "the run did not complete"} (partial result in ${folder}/result.json)`;

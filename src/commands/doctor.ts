@@ -1,7 +1,8 @@
 import { Flags } from "@oclif/core";
 import { AvsyncCommand } from "../lib/cli/avsync-command.js";
 import { runDoctor, type DoctorReport } from "../lib/doctor/index.js";
-import { createRunFolder, formatDoctorReport, writeResultJson } from "../lib/report/index.js";
+import { createRunFolder } from "../lib/run/index.js";
+import { finishRun } from "../lib/report/index.js";
 
 export default class Doctor extends AvsyncCommand {
   static summary = "Read this host's TCP settings and state, and say what is risky for a real-time signaling server, and how to measure it.";
@@ -10,14 +11,14 @@ export default class Doctor extends AvsyncCommand {
   static examples = ["<%= config.bin %> <%= command.id %>", "<%= config.bin %> <%= command.id %> --json"];
   static enableJsonFlag = true;
   static flags = {
-    out: Flags.string({ description: "Also write the report as result.json into this folder." }),
+    out: Flags.string({ description: "Also write the report as result.json and summary.md into this folder." }),
   };
 
   async run(): Promise<DoctorReport> {
     const { flags } = await this.parse(Doctor);
     const report = await runDoctor({ ...flags });
-    if (flags.out) writeResultJson(createRunFolder("doctor", flags.out), report);
-    if (!this.jsonEnabled()) this.logToStderr(formatDoctorReport(report));
+    const finished = await finishRun(report, { folder: flags.out ? createRunFolder("doctor", flags.out) : null });
+    if (!this.jsonEnabled()) this.logToStderr(finished.terminal);
     return report;
   }
 }

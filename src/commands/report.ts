@@ -1,6 +1,6 @@
 import { Args, Flags } from "@oclif/core";
 import { AvsyncCommand } from "../lib/cli/avsync-command.js";
-import { exitCodes } from "../lib/cli/exit-codes.js";
+import { exitCodes } from "../lib/run/index.js";
 import { gateFlags, gateOptionsFromFlags } from "../lib/cli/gate-flags.js";
 import { compareFromFiles, gateFailureMessage, renderGateSummary, reportFromFile, type ReportSummary } from "../lib/report/index.js";
 

@@ -1,9 +1,7 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { Flags } from "@oclif/core";
 import { AvsyncCommand } from "../lib/cli/avsync-command.js";
-import { exitCodes } from "../lib/cli/exit-codes.js";
-import { createRunFolder, formatRestartTable, writeResultJson } from "../lib/report/index.js";
+import { exitCodes, createRunFolder } from "../lib/run/index.js";
+import { finishRun } from "../lib/report/index.js";
 import { runListenerRestartTest, type RestartTestResult } from "../lib/restart/index.js";
 
 export default class RestartTest extends AvsyncCommand {
@@ -23,11 +21,8 @@ export default class RestartTest extends AvsyncCommand {
     const result = await runListenerRestartTest({ connectionsPerCase: flags.connections, topology: flags.topology }).catch((error: Error) =>
       this.error(error.message, { exit: exitCodes.runFailed }),
     );
-    const folder = createRunFolder("restart-test", flags.out);
-    writeResultJson(folder, result);
-    const table = formatRestartTable(result);
-    writeFileSync(join(folder, "summary.md"), `${table}\n`);
-    if (!this.jsonEnabled()) this.logToStderr(`${table}\nresult: ${folder}/result.json`);
+    const finished = await finishRun(result, { folder: createRunFolder("restart-test", flags.out) });
+    if (!this.jsonEnabled()) this.logToStderr(finished.terminal);
     return result;
   }
 }

@@ -1,18 +1,15 @@
 import { EventEmitter } from "node:events";
 import { Flags } from "@oclif/core";
 import { AvsyncCommand } from "../lib/cli/avsync-command.js";
-import { exitCodes } from "../lib/cli/exit-codes.js";
+import { exitCodes, createRunFolder } from "../lib/run/index.js";
+import { Progress } from "../lib/cli/progress.js";
 import { abortOnInterrupt } from "../lib/cli/interrupt.js";
 import { removeLeftoverNamespaces } from "../lib/netns/index.js";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { maxMatrixCells, parseMatrixAxis, runSysctlMatrix, type SysctlMatrixEvents, type SysctlMatrixResult } from "../lib/matrix/index.js";
 import { gateFlags, gateOptionsFromFlags } from "../lib/cli/gate-flags.js";
-import { createRunFolder, finishRunFolder, formatSysctlMatrixSummary, gateFailureMessage, prepareGate, renderGateSummary, writeResultJson } from "../lib/report/index.js";
+import { finishRun, formatTwStormProgress, gateFailureMessage, prepareGate } from "../lib/report/index.js";
 import {
   closeModes,
-  formatTwStormProgress,
-  formatTwStormSummary,
   runTwStorm,
   twStormOptionsFromFlags,
   type TwStormEvents,
@@ -88,22 +85,18 @@ export default class TwStorm extends AvsyncCommand {
     }
     if (axes) return this.runMatrix(options, axes, flags["matrix-parallel"], flags.out);
     const interrupt = abortOnInterrupt();
+    const progress = new Progress(this.jsonEnabled(), (line) => this.logToStderr(line));
     const events = new EventEmitter<TwStormEvents>();
-    if (!this.jsonEnabled() && process.stderr.isTTY) {
-      events.on("progress", (progress) => process.stderr.write(`\r\x1b[K${formatTwStormProgress(progress)}`));
-      events.on("phase", (phase) => phase === "teardown" && process.stderr.write("\n"));
-    }
+    events.on("progress", (p) => progress.status(formatTwStormProgress(p)));
+    events.on("phase", (phase) => phase === "teardown" && progress.end());
     const folder = createRunFolder("tw-storm", flags.out);
     try {
       const result = await runTwStorm({ ...options, signal: interrupt.signal }, events).catch((error: Error) =>
         this.error(error.message, { exit: exitCodes.runFailed }),
       );
-      const finished = await finishRunFolder(folder, result, gateSpec, interrupt.signal.aborted);
-      if (!this.jsonEnabled()) {
-        this.logToStderr(formatTwStormSummary(result, folder));
-        if (finished.gate) this.logToStderr(renderGateSummary(finished.gate));
-        this.logToStderr(`report: ${folder}/report.html`);
-      }
+      progress.end();
+      const finished = await finishRun(result, { folder, gateSpec, interrupted: interrupt.signal.aborted });
+      if (!this.jsonEnabled()) this.logToStderr(finished.terminal);
       if (finished.exitCode !== exitCodes.ok) {
         if (this.jsonEnabled()) this.logJson(result);
         if (interrupt.signal.aborted) this.error(`interrupted; what was measured is in ${folder}/result.json (complete: false)`, { exit: finished.exitCode });
@@ -118,15 +111,14 @@ export default class TwStorm extends AvsyncCommand {
   private async runMatrix(options: ReturnType<typeof twStormOptionsFromFlags>, axes: ReturnType<typeof parseMatrixAxis>[], parallel: number, out: string | undefined): Promise<SysctlMatrixResult> {
     if (process.getuid?.() !== 0) this.error("`--matrix` needs root: every cell runs in network namespaces avsync creates, and avsync never changes the host's sysctls.", { exit: exitCodes.runFailed });
     const interrupt = abortOnInterrupt();
+    const progress = new Progress(this.jsonEnabled(), (line) => this.logToStderr(line));
     const events = new EventEmitter<SysctlMatrixEvents>();
-    if (!this.jsonEnabled()) events.on("cell", (label, state) => this.logToStderr(`cell ${label}: ${state}`));
+    events.on("cell", (label, state) => progress.note(`cell ${label}: ${state}`));
     const folder = createRunFolder("tw-storm-matrix", out);
     try {
       const result = await runSysctlMatrix({ ...options, signal: interrupt.signal }, axes, parallel, events).catch((error: Error) => this.error(error.message, { exit: exitCodes.runFailed }));
-      writeResultJson(folder, result);
-      const summary = formatSysctlMatrixSummary(result);
-      writeFileSync(join(folder, "summary.md"), `${summary}\n`);
-      if (!this.jsonEnabled()) this.logToStderr(`${summary}\nresult: ${folder}/result.json`);
+      const finished = await finishRun(result, { folder, interrupted: interrupt.signal.aborted });
+      if (!this.jsonEnabled()) this.logToStderr(finished.terminal);
       if (interrupt.signal.aborted) this.error(`interrupted; what was measured is in ${folder}/result.json (complete: false)`, { exit: exitCodes.interrupted });
       return result;
     } finally {

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { writeResultJson } from "../../src/lib/report/index.js";
+import { writeResultJson } from "../../src/lib/run/index.js";
 import { runCli } from "../helpers/cli.js";
 import { syntheticBenchResult } from "../lib/report/synthetic-bench-result.js";
 

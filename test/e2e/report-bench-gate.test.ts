@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { findSchemaViolation } from "../../src/lib/report/index.js";
+import { findSchemaViolation } from "../../src/lib/results/index.js";
 import { runCli } from "../helpers/cli.js";
 
 const root = mkdtempSync(join(tmpdir(), "avsync-bench-gate-"));

@@ -2,7 +2,7 @@ import type { PatternOptions } from "../media/index.js";
 import type { IcePath } from "../rtc/index.js";
 import type { PacingReport, PusherMode } from "../pusher/index.js";
 import type { ContentMode, LoopStalls, ProbeMeasurements } from "../probe/index.js";
-import type { RunMetadata } from "../report/index.js";
+import type { RunMetadata } from "../run/index.js";
 import type { BenchAggregate, BenchSession } from "./bench-sessions.js";
 import type { BrowserMeasurements, ProbeKind } from "../browser/index.js";
 

@@ -3,7 +3,7 @@ import { performance } from "node:perf_hooks";
 import { defaultPatternOptions, type PatternOptions } from "../media/index.js";
 import { defaultMediaTimeoutMs, measureRecording, recordProbeSession, sleepUnlessAborted, watchLoopStalls, type ContentMode, type LoopStalls, type MeasureOptions, type ProbeMeasurements, type ProbeRecording } from "../probe/index.js";
 import { countExpectedMarkers, type Injections, type PacingReport, type PusherMode } from "../pusher/index.js";
-import { collectRunMetadata } from "../report/index.js";
+import { collectRunMetadata } from "../run/index.js";
 import { defaultSignalingOptions, expandOfferFields, signalingFor, type SignalingOptions, type SignalingTarget } from "../signaling/index.js";
 import { startEmbeddedTargetThread, type EmbeddedTarget, type TargetSession } from "../target/index.js";
 import { benchResultSchemaVersion, type BenchResult } from "./bench-result.js";

@@ -6,6 +6,5 @@ export { findChromium, chromiumArgs, quietHeadlessArgs } from "./chromium.js";
 export { findProcessesMentioning, removeStaleChromiumProfiles } from "./chromium-reaper.js";
 export { measureViewerState, type BrowserMeasurements, type BrowserMarker, type BrowserStatsSample, type ViewerPageState } from "./browser-result.js";
 export { watchInBrowser, parseProbeKinds, compareBrowser, type ProbeKind, type BrowserWatch, type BrowserComparison } from "./bench-browser.js";
-export { renderBrowserSummary } from "./browser-summary.js";
 export { parseChromiumSyncLine, chromiumSyncDeadBandMs, type ChromiumSyncLine } from "./chromium-sync-log.js";
 export { analyseChromiumSync, estimateAt, type ChromiumSync } from "./chromium-sync.js";

@@ -1,6 +1,6 @@
 import { Command } from "@oclif/core";
 import { maxTerminalLineChars, safeText } from "../text/index.js";
-import { exitCodes } from "./exit-codes.js";
+import { exitCodes } from "../run/index.js";
 
 /**
  * The base of every avsync command: an error is one line on stderr that says what was wrong

@@ -1,4 +1,4 @@
-import { exitCodes } from "./exit-codes.js";
+import { exitCodes } from "../run/index.js";
 
 /** Ctrl-C / SIGTERM as a run sees them: an abort signal, and a switch to exit at once once there is nothing left to save. */
 export interface Interrupt {

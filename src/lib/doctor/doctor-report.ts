@@ -1,4 +1,4 @@
-import { collectRunMetadata, type RunMetadata } from "../report/index.js";
+import { collectRunMetadata, type RunMetadata } from "../run/index.js";
 import { diagnoseHost, type DoctorFinding } from "./doctor-findings.js";
 import { readHostSnapshot, type HostSnapshot } from "./host-snapshot.js";
 

@@ -1,4 +1,4 @@
-import type { RunResult } from "../report/index.js";
+import type { RunResult } from "../results/index.js";
 import { collectMetrics, watchedAggregates, type MetricDirection } from "./metrics.js";
 
 // How one watched figure moved from the base run to the head run.

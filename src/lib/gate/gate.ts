@@ -1,7 +1,7 @@
 import { gatePresets, judgeOffset, type GatePreset } from "../analysis/index.js";
 import type { BenchResult } from "../bench/index.js";
-import { exitCodes } from "../cli/exit-codes.js";
-import type { RunResult } from "../report/index.js";
+import { exitCodes } from "../run/index.js";
+import type { RunResult } from "../results/index.js";
 import { compareMetrics, parseMaxRegression } from "./compare-metrics.js";
 import { collectMetrics, contentOffsetOf } from "./metrics.js";
 import { compareWith, parseThreshold, type Threshold } from "./threshold.js";

@@ -1,7 +1,7 @@
 import { summarize, type Summary } from "../analysis/index.js";
 import type { BenchResult } from "../bench/index.js";
 import type { TwStormResult } from "../storm/index.js";
-import type { RunResult } from "../report/index.js";
+import type { RunResult } from "../results/index.js";
 
 // The four k6 metric kinds: a counter adds up events, a gauge is one level (last, min, max), a
 // trend is a distribution (percentiles), a rate is the share of something in 0…1.

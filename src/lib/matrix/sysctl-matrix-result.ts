@@ -1,4 +1,4 @@
-import type { RunMetadata } from "../report/index.js";
+import type { RunMetadata } from "../run/index.js";
 import type { TwStormResult } from "../storm/index.js";
 import type { MatrixAxis } from "./matrix-axes.js";
 import type { MatrixCellSummary } from "./matrix-cell.js";

@@ -1,5 +1,5 @@
 import type { EventEmitter } from "node:events";
-import { collectRunMetadata } from "../report/index.js";
+import { collectRunMetadata } from "../run/index.js";
 import { runTwStorm, type TwStormOptions } from "../storm/index.js";
 import { cellSysctls, expandMatrix, type MatrixAxis } from "./matrix-axes.js";
 import { summariseMatrixCell } from "./matrix-cell.js";

@@ -3,7 +3,7 @@ import { gatePresets, histogram } from "../analysis/index.js";
 import type { BenchResult } from "../bench/index.js";
 import { estimateAt } from "../browser/index.js";
 import type { TwStormResult } from "../storm/index.js";
-import { isBenchResult, type RunResult } from "./run-result.js";
+import { isBenchResult, type RunResult } from "../results/index.js";
 
 /**
  * One chart of a report: a plain-JSON Chart.js configuration (no callbacks), so the HTML report

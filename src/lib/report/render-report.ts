@@ -10,9 +10,9 @@ import { junitOutput } from "./junit-output.js";
 import { markdownOutput } from "./markdown-output.js";
 import { pngOutput } from "./png-output.js";
 import type { RenderedRun, ReportInput, ReportOutput } from "./report-output.js";
-import { loadAnyResult, loadRunResult } from "./result-schema.js";
-import { writeResultJson } from "./run-folder.js";
-import { isRunResult, type AnyResult, type RunResult } from "./run-result.js";
+import { loadAnyResult, loadRunResult, isRunResult, type AnyResult, type RunResult } from "../results/index.js";
+import { writeResultJson } from "../run/index.js";
+import { terminalSummary } from "./terminal-summary.js";
 
 /** Every output a run folder gets; a new output is one more entry here. */
 export const reportOutputs: readonly ReportOutput[] = [htmlOutput, pngOutput, markdownOutput, junitOutput];
@@ -58,16 +58,30 @@ export async function renderRunReports(
   return { files, gate, exitCode: exitCodeOf({ complete: result.complete, interrupted: options.interrupted ?? false }, gate) };
 }
 
+/** What ending a run produced: `FinishedRun` and the text the command prints to stderr. */
+export interface EndedRun extends FinishedRun {
+  terminal: string;
+}
+
 /**
- * Ends a run: writes result.json (synchronously, before anything else), then every report, even for
- * a failed or interrupted run. An interrupted run skips the PNGs, which take most of a second to
- * draw: the user asked to stop, report.html has the same charts, and `avsync report` draws them later.
+ * Ends a run of any kind, the one way every command does: writes result.json (synchronously, before
+ * anything else) when there is a folder, then every report, even for a failed or interrupted run —
+ * bench and tw-storm results get their charts, HTML, summary.md and junit.xml; the other kinds
+ * summary.md. An interrupted run skips the PNGs, which take most of a second to draw: the user asked
+ * to stop, report.html has the same charts, and `avsync report` draws them later.
  */
-export async function finishRunFolder(folder: string, result: RunResult, gateSpec: GateSpec | null, interrupted: boolean): Promise<FinishedRun> {
+export async function finishRun(result: AnyResult, options: { folder: string | null; gateSpec?: GateSpec | null; interrupted?: boolean }): Promise<EndedRun> {
+  const { folder, gateSpec = null, interrupted = false } = options;
+  if (folder === null) return { files: [], gate: null, exitCode: exitCodeOf({ complete: true, interrupted }, null), terminal: terminalSummary(result, null, null) };
   const resultFile = writeResultJson(folder, result);
-  const outputs = interrupted ? reportOutputs.filter((output) => output !== pngOutput) : reportOutputs;
-  const finished = await renderRunReports(folder, result, gateSpec, { interrupted, outputs });
-  return { ...finished, files: [resultFile, ...finished.files] };
+  let finished: FinishedRun;
+  if (isRunResult(result)) {
+    const outputs = interrupted ? reportOutputs.filter((output) => output !== pngOutput) : reportOutputs;
+    finished = await renderRunReports(folder, result, gateSpec, { interrupted, outputs });
+  } else {
+    finished = writeSummaryOnly(folder, result, interrupted);
+  }
+  return { ...finished, files: [resultFile, ...finished.files], terminal: terminalSummary(result, folder, finished.gate) };
 }
 
 /** What `avsync report` produced. */
@@ -100,16 +114,20 @@ function summaryOnlyMarkdown(result: Exclude<AnyResult, RunResult>): string {
   return `# avsync doctor\n\n\`\`\`text\n${formatDoctorReport(result)}\n\`\`\``;
 }
 
-async function summaryOnlyReport(path: string, file: string, result: Exclude<AnyResult, RunResult>, options: GateOptions & { out?: string }): Promise<ReportSummary> {
+function writeSummaryOnly(folder: string, result: Exclude<AnyResult, RunResult>, interrupted: boolean): FinishedRun {
+  const summaryFile = join(folder, "summary.md");
+  writeFileSync(summaryFile, `${summaryOnlyMarkdown(result)}\n`);
+  const complete = result.schema === "avsync/tw-storm-matrix-result" ? result.complete : true;
+  return { files: [summaryFile], gate: null, exitCode: exitCodeOf({ complete, interrupted }, null) };
+}
+
+function summaryOnlyReport(path: string, file: string, result: Exclude<AnyResult, RunResult>, options: GateOptions & { out?: string }): ReportSummary {
   if (asked(options) || options.maxRegression) {
     throw new Error(`\`${path}\` holds an ${result.schema} result, which has no gate: --gate, --threshold, --baseline and --max-regression apply to bench and tw-storm results.`);
   }
   const folder = resolve(options.out ?? dirname(file));
   mkdirSync(folder, { recursive: true });
-  const summaryFile = join(folder, "summary.md");
-  writeFileSync(summaryFile, `${summaryOnlyMarkdown(result)}\n`);
-  const complete = result.schema === "avsync/tw-storm-matrix-result" ? result.complete : true;
-  return { folder, files: [summaryFile], gate: null, deltas: null, exitCode: exitCodeOf({ complete, interrupted: false }, null) };
+  return { folder, deltas: null, ...writeSummaryOnly(folder, result, false) };
 }
 
 /** `avsync report <run>`: validates a result.json and re-renders every output from it alone (summary.md only for kinds without charts). */

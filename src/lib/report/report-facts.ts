@@ -2,7 +2,7 @@ import { summarize, type Summary } from "../analysis/index.js";
 import type { BenchResult } from "../bench/index.js";
 import { contentOffsetOf } from "../gate/index.js";
 import type { TwStormResult } from "../storm/index.js";
-import { incompleteReasonOf, isBenchResult, type RunResult } from "./run-result.js";
+import { incompleteReasonOf, isBenchResult, type RunResult } from "../results/index.js";
 
 // The words and figures every renderer shows, derived once so the HTML, the Markdown and the
 // PNG titles never disagree. Strings here are raw: each renderer escapes them for its format.

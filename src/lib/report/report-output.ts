@@ -1,6 +1,6 @@
 import type { GateReport, MetricDelta } from "../gate/index.js";
 import type { ChartSpec } from "./chart-specs.js";
-import type { RunResult } from "./run-result.js";
+import type { RunResult } from "../results/index.js";
 
 /** One run as the renderers see it: its result, its charts (built once) and a label for comparisons. */
 export interface RenderedRun {

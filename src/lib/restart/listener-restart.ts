@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { execa } from "execa";
 import { spawnWorkerInNamespace, type NamespaceWorker } from "../netns/index.js";
-import { collectRunMetadata, type RunMetadata } from "../report/index.js";
+import { collectRunMetadata, type RunMetadata } from "../run/index.js";
 import { prepareStormTopology, type StormTopology } from "../storm/index.js";
 import { rebindHelperSource, systemPython } from "./rebind-helper.js";
 

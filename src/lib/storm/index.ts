@@ -7,7 +7,6 @@ export { summariseLatencyPercentilesUs, type LatencyPercentilesUs } from "./late
 export { maxCycles, maxDurationS, twStormOptionsFromFlags, type TwStormFlags, type TwStormOptions } from "./tw-storm-options.js";
 export type { TwStormResult } from "./tw-storm-result.js";
 export { runTwStorm, type TwStormEvents, type TwStormProgress } from "./tw-storm-runner.js";
-export { formatTwStormProgress, formatTwStormSummary } from "./tw-storm-summary.js";
 export { assembleTwStormResult, type TwStormObservation } from "./tw-storm-assembly.js";
 export { portRangeSize, predictTwStorm, timeWaitLifetimeS, type TwStormPlan, type TwStormPredictions } from "./tw-storm-predictions.js";
 export { accountTimeWait, readPortRecord, type PortUse, type TimeWaitAccounting } from "./time-wait-accounting.js";

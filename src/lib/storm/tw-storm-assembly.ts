@@ -1,5 +1,5 @@
 import { summarize } from "../analysis/index.js";
-import type { RunMetadata } from "../report/index.js";
+import type { RunMetadata } from "../run/index.js";
 import { diffTcpCounters } from "../tcp/index.js";
 import { summariseLatenciesUs, summariseLatencyPercentilesUs } from "./latency-summary.js";
 import type { StormSamples } from "./storm-sampler.js";

@@ -1,4 +1,4 @@
-import type { RunMetadata } from "../report/index.js";
+import type { RunMetadata } from "../run/index.js";
 import type { LatencyPercentilesUs } from "./latency-summary.js";
 import type { TimeWaitAccounting } from "./time-wait-accounting.js";
 import type { TwStormPredictions } from "./tw-storm-predictions.js";

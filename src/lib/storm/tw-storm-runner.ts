@@ -1,6 +1,6 @@
 import type { EventEmitter } from "node:events";
 import { readNamespaceSysctls, removeLeftoverNamespaces, spawnWorkerInNamespace, type NamespaceWorker } from "../netns/index.js";
-import { collectRunMetadata } from "../report/index.js";
+import { collectRunMetadata } from "../run/index.js";
 import { readTcpCounters } from "../tcp/index.js";
 import { splitLoadShape } from "./load-shape.js";
 import type { StormClientConfig, StormClientDone } from "./storm-client.js";

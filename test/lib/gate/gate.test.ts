@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
-import { exitCodes } from "../../../src/lib/cli/exit-codes.js";
+import { exitCodes } from "../../../src/lib/run/exit-codes.js";
 import { compareMetrics, evaluateGate, exitCodeOf, parseGateSpec } from "../../../src/lib/gate/index.js";
 import { compareBrowser, measureViewerState } from "../../../src/lib/browser/index.js";
 import { log, pageState } from "../browser/synthetic-browser.js";

@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { parseGateSpec } from "../../../src/lib/gate/index.js";
-import { chartSpecsFor, renderRunReports } from "../../../src/lib/report/index.js";
+import type { DoctorReport } from "../../../src/lib/doctor/index.js";
+import { chartSpecsFor, finishRun, formatDoctorReport, renderRunReports } from "../../../src/lib/report/index.js";
 import { syntheticBenchResult } from "./synthetic-bench-result.js";
 
 const hostile = `</script><script>window.__pwned=1</script><img src=x onerror="window.__pwned=1"> | ** [link](http://x) 'q' "dq" \` & \n| broken | row |`;
@@ -118,6 +119,27 @@ test("a single-session run shows no sessions table and no anomalies section", as
     await renderRunReports(folder, syntheticBenchResult({ durationS: 3 }), null);
     assert.doesNotMatch(readFileSync(join(folder, "report.html"), "utf8"), /<h2>(Sessions|Anomalies)<\/h2>/);
     assert.doesNotMatch(readFileSync(join(folder, "summary.md"), "utf8"), /\*\*(Sessions|Anomalies)\*\*/);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test("finishRun ends every kind the same way: result.json first, then its reports, and the terminal text", async () => {
+  const folder = mkdtempSync(join(tmpdir(), "avsync-finish-"));
+  try {
+    const result = syntheticBenchResult({ durationS: 5 });
+    const finished = await finishRun(result, { folder, interrupted: true });
+    assert.equal(finished.files[0], join(folder, "result.json"));
+    assert.deepEqual(JSON.parse(readFileSync(join(folder, "result.json"), "utf8")), JSON.parse(JSON.stringify(result)));
+    assert.ok(existsSync(join(folder, "report.html")) && existsSync(join(folder, "summary.md")));
+    assert.equal(readdirSync(folder).filter((name) => name.endsWith(".png")).length, 0, "an interrupted run skips the PNGs");
+    assert.equal(finished.exitCode, 130);
+    assert.match(finished.terminal, new RegExp(`Report: ${folder}/report\\.html`));
+
+    const doctor = { schema: "avsync/doctor-report", schemaVersion: 1, meta: result.meta, host: { kernel: "6.1.0", root: true, unreadable: [] }, findings: [] } as unknown as DoctorReport;
+    const printed = await finishRun(doctor, { folder: null });
+    assert.deepEqual(printed.files, []);
+    assert.equal(printed.terminal, formatDoctorReport(doctor));
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }

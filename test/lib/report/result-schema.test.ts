@@ -7,7 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runDoctor } from "../../../src/lib/doctor/index.js";
-import { findSchemaViolation, loadRunResult, reportFromFile, writeResultJson } from "../../../src/lib/report/index.js";
+import { writeResultJson } from "../../../src/lib/run/index.js";
+import { findSchemaViolation, loadRunResult } from "../../../src/lib/results/index.js";
+import { reportFromFile } from "../../../src/lib/report/index.js";
 import { benchWith } from "../../helpers/bench.js";
 import { syntheticBenchResult } from "./synthetic-bench-result.js";
 

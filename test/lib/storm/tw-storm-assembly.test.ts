@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { collectRunMetadata, findSchemaViolation } from "../../../src/lib/report/index.js";
-import { assembleTwStormResult, formatTwStormSummary, predictTwStorm, type TwStormObservation } from "../../../src/lib/storm/index.js";
+import { collectRunMetadata } from "../../../src/lib/run/index.js";
+import { findSchemaViolation } from "../../../src/lib/results/index.js";
+import { formatTwStormSummary } from "../../../src/lib/report/index.js";
+import { assembleTwStormResult, predictTwStorm, type TwStormObservation } from "../../../src/lib/storm/index.js";
 import { createStormBatch, recordCycleOutcome } from "../../../src/lib/storm/storm-batch.js";
 import type { StormSamples } from "../../../src/lib/storm/storm-sampler.js";
 import { addStormBatch, createStormTally, type StormTally } from "../../../src/lib/storm/storm-tally.js";

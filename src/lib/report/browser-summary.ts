@@ -1,5 +1,5 @@
 import { formatOffsetMs, type Summary } from "../analysis/index.js";
-import type { BrowserMeasurements } from "./browser-result.js";
+import type { BrowserMeasurements } from "../browser/index.js";
 
 const ms = formatOffsetMs;
 const figures = (s: Summary): string => `median ${ms(s.p50)}, mean ${ms(s.mean)}, p5…p95 ${ms(s.p5)} … ${ms(s.p95)} (${s.count})`;

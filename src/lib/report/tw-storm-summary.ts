@@ -1,6 +1,4 @@
-import type { LatencyPercentilesUs } from "./latency-summary.js";
-import type { TwStormProgress } from "./tw-storm-runner.js";
-import type { TwStormResult } from "./tw-storm-result.js";
+import type { LatencyPercentilesUs, TwStormProgress, TwStormResult } from "../storm/index.js";
 
 function formatCounts(counts: Record<string, number>): string {
   const entries = Object.entries(counts);
