@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { layOutCodeStrip, toBeepFrequencyHz, type PatternOptions } from "../../media/index.js";
 import { onsetDetectorSource, onsetWorkletSource } from "./onset-worklet.js";
-import { viewerScript } from "./viewer-script.js";
+import type { ViewerConfig } from "./viewer-config.js";
 
 /** What the page must know about the stream it receives, and where to negotiate it. */
 export interface ViewerPageOptions {
@@ -11,11 +11,26 @@ export interface ViewerPageOptions {
   wsPath: string;
   pattern: PatternOptions;
   /** Shown on the page so a person knows what error was injected. */
-  injections: { contentOffsetMs: number; scheduleOffsetMs: number; timestampOffsetMs: number };
+  injections: ViewerConfig["injections"];
   pusher: string;
 }
 
 let chartJsSource: string | undefined;
+let viewerAppSource: string | undefined;
+
+// The page's own script, written in TypeScript (viewer-app.ts) and bundled by `npm run build`. From
+// src/ (tsx) and from dist/ alike, the bundle is four folders up, in dist/page/.
+function readViewerApp(): string {
+  if (viewerAppSource === undefined) {
+    const bundle = new URL("../../../../dist/page/viewer-app.js", import.meta.url);
+    try {
+      viewerAppSource = readFileSync(bundle, "utf8");
+    } catch {
+      throw new Error(`The viewer page's script is not built (${bundle.pathname}): run \`npm run build\`.`);
+    }
+  }
+  return viewerAppSource;
+}
 
 // The page must work offline: Chart.js is inlined from the installed package, never a CDN.
 function readChartJs(): string {
@@ -32,7 +47,7 @@ const inline = (source: string): string => source.replace(/<\/script/gi, "<\\/sc
 /** Renders the viewer page: the test pattern with its live measured offset and a small chart. */
 export function renderViewerPage(options: ViewerPageOptions): string {
   const { pattern } = options;
-  const config = {
+  const config: ViewerConfig = {
     wsPath: options.wsPath,
     fps: pattern.fps,
     width: pattern.width,
@@ -90,7 +105,7 @@ Offset = t(video) − t(audio) as this browser renders it; positive = sound befo
 <script>window.avsyncConfig = ${inline(JSON.stringify(config))};</script>
 <script>${inline(readChartJs())}</script>
 <script>${inline(onsetDetectorSource)}</script>
-<script>${inline(viewerScript)}</script>
+<script>${inline(readViewerApp())}</script>
 </body>
 </html>
 `;
