@@ -7,7 +7,8 @@ import { once } from "node:events";
 import { cpus, loadavg, release } from "node:os";
 import { parseArgs } from "node:util";
 import { createNamespacePair, removeNamespaces, setNamespaceSysctl, startNamespaceReaper } from "../src/lib/netns/index.js";
-import { runTwStorm, twStormOptionsFromFlags } from "../src/lib/storm/index.js";
+import { twStormOptionsFromFlags } from "../src/lib/cli/tw-storm-flags.js";
+import { runTwStorm } from "../src/lib/storm/index.js";
 import { readSockstat, sampleTcpStates } from "../src/lib/tcp/index.js";
 
 const { values: args } = parseArgs({ options: { pairs: { type: "string", default: "5" }, seconds: { type: "string", default: "5" } } });
@@ -84,8 +85,8 @@ async function bareLoop(durationMs: number, afterwards?: (client: string) => Pro
 
 async function stormRate(): Promise<CaseRate> {
   const options = twStormOptionsFromFlags({
-    protocol: "ws", close: "client-terminate", shape: "constant", rate: "30000", "ramp-from": "1", "burst-period": "1",
-    duration: String(seconds), concurrency: inFlight, messages: 0, workers: 1, topology: "netns", port: 8080, drain: "0", timeout: "5",
+    protocol: "ws", close: "client-terminate", shape: "constant", rate: 30000, "ramp-from": 1, "burst-period": 1,
+    duration: seconds, concurrency: inFlight, messages: 0, workers: 1, topology: "netns", port: 8080, drain: 0, timeout: 5,
     sysctl: clientSysctls.map((assignment) => `client:${assignment}`),
   });
   const result = await runTwStorm(options);

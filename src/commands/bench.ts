@@ -7,7 +7,8 @@ import { abortOnInterrupt } from "../lib/cli/interrupt.js";
 import { gateFlags, gateOptionsFromFlags } from "../lib/cli/gate-flags.js";
 import { pusherConfigFromFlags } from "../lib/cli/pusher-config.js";
 import { pusherFlags } from "../lib/cli/shared-flags.js";
-import { flagsWithoutSecrets, targetConfigFromFlags, targetFlags } from "../lib/cli/target-flags.js";
+import { targetConfigFromFlags, targetFlags } from "../lib/cli/target-flags.js";
+import { flagsForRecord } from "../lib/cli/recorded-flags.js";
 import { parseProbeKinds, removeStaleChromiumProfiles } from "../lib/browser/index.js";
 import { externalRate, patternRate, recordingOverBudget } from "../lib/probe/index.js";
 import { finishRun, gateFailureMessage, prepareGate } from "../lib/report/index.js";
@@ -51,7 +52,15 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
   ];
   static enableJsonFlag = true;
   static flags = {
-    duration: Flags.string({
+    duration: Flags.custom<number>({
+      parse: async (input) => {
+        const seconds = input.trim() === "" ? NaN : Number(input);
+        if (!(seconds >= minDurationS && seconds <= 3600)) {
+          throw new Error(`Expected \`--duration\` to be a number of seconds between ${minDurationS} and 3600 (a shorter run carries no marker and too few frames to measure), got \`${input}\`.`);
+        }
+        return seconds;
+      },
+    })({
       description: `Seconds of media to push and measure (at most 3600); default ${defaultDurationS} s, or ${defaultBrowserDurationS} s with the browser probe, because Chromium's A/V sync takes 10–40 s to settle.`,
     }),
     ...pusherFlags,
@@ -85,10 +94,7 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
     let probes;
     try {
       probes = parseProbeKinds(flags.probe);
-      durationS = flags.duration === undefined ? (probes.includes("browser") ? defaultBrowserDurationS : defaultDurationS) : Number(flags.duration);
-      if (!Number.isFinite(durationS) || durationS < minDurationS || durationS > 3600) {
-        throw new Error(`Expected \`--duration\` to be a number of seconds between ${minDurationS} and 3600 (a shorter run carries no marker and too few frames to measure), got \`${flags.duration}\`.`);
-      }
+      durationS = flags.duration ?? (probes.includes("browser") ? defaultBrowserDurationS : defaultDurationS);
       config = pusherConfigFromFlags(flags);
       targetConfig = targetConfigFromFlags(flags);
       const overBudget = probes.includes("node") ? recordingOverBudget(targetConfig.sessions, durationS, targetConfig.target ? externalRate : patternRate) : null;
@@ -103,7 +109,7 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
     const events = new EventEmitter<BenchEvents>();
     events.on("phase", (phase) => progress.note(`… ${phase}`));
     events.on("progress", (p) => progress.status(`  ${p.elapsedS.toFixed(0)}/${p.durationS} s  audio ${p.audioPackets} pkts  video ${p.videoPackets} pkts`));
-    const result = await runBench({ durationS, ...config, ...targetConfig, probes, flags: flagsWithoutSecrets(flags), signal: interrupt.signal }, events);
+    const result = await runBench({ durationS, ...config, ...targetConfig, probes, flags: flagsForRecord(flags, { ...pusherFlags, ...targetFlags, duration: true }), signal: interrupt.signal }, events);
     progress.end();
     // finishRun writes result.json before it yields: from then on Ctrl-C only skips the reports.
     const finishing = finishRun(result, { folder, gateSpec, interrupted: interrupt.signal.aborted });

@@ -8,13 +8,8 @@ import { removeLeftoverNamespaces } from "../lib/netns/index.js";
 import { maxMatrixCells, parseMatrixAxis, runSysctlMatrix, type SysctlMatrixEvents, type SysctlMatrixResult } from "../lib/matrix/index.js";
 import { gateFlags, gateOptionsFromFlags } from "../lib/cli/gate-flags.js";
 import { finishRun, formatTwStormProgress, gateFailureMessage, prepareGate } from "../lib/report/index.js";
-import {
-  closeModes,
-  runTwStorm,
-  twStormOptionsFromFlags,
-  type TwStormEvents,
-  type TwStormResult,
-} from "../lib/storm/index.js";
+import { runTwStorm, type TwStormEvents, type TwStormResult } from "../lib/storm/index.js";
+import { twStormFlags, twStormOptionsFromFlags } from "../lib/cli/tw-storm-flags.js";
 
 export default class TwStorm extends AvsyncCommand {
   static summary = "Generate a bounded reconnect storm and record, second by second, where TIME_WAIT piles up and when ports run out.";
@@ -31,26 +26,8 @@ export default class TwStorm extends AvsyncCommand {
   ];
   static enableJsonFlag = true;
   static flags = {
-    protocol: Flags.option({ options: ["ws", "http"] as const, default: "ws" as const, description: "Cycle over WebSocket (ws) or plain HTTP requests driven by autocannon (http)." })(),
-    close: Flags.option({ options: closeModes, default: "client-terminate" as const, description: "Who closes each cycle and how; the side that sends the first FIN holds TIME_WAIT." })(),
-    shape: Flags.option({ options: ["constant", "ramp", "burst"] as const, default: "constant" as const, description: "Load shape: a constant rate, a ramp from --ramp-from up to --rate, or bursts of --burst-cycles every --burst-period seconds." })(),
-    rate: Flags.string({ default: "500", description: "Cycles per second (the ramp's final rate; the bursts' default size)." }),
-    "ramp-from": Flags.string({ default: "10", description: "Rate in cycles per second at which a ramp starts." }),
-    "burst-cycles": Flags.integer({ min: 1, description: "Cycles started at once in each burst." }),
-    "burst-period": Flags.string({ default: "1", description: "Seconds between bursts." }),
-    cycles: Flags.integer({ min: 1, max: 1_000_000, description: "Total cycles; the storm stops at this count or at --duration, whichever comes first." }),
-    duration: Flags.string({ description: "Longest the storm may run, in seconds (at most 600); defaults to 10, or to the time --cycles needs plus 30 s." }),
-    concurrency: Flags.integer({ default: 200, min: 1, max: 50_000, description: "Most cycles in flight at once, over all workers." }),
-    messages: Flags.integer({ default: 0, min: 0, max: 1000, description: "Messages echoed in each WebSocket cycle before it closes." }),
-    "server-delay-ms": Flags.integer({ default: 0, min: 0, max: 10_000, description: "The embedded server waits this long before it answers an HTTP request or accepts a WebSocket upgrade: a slow server, and a known delay the latency figures must show." }),
-    workers: Flags.integer({ default: 1, min: 1, max: 16, description: "Client worker processes; one Node process reaches about 1–2k cycles/s." }),
-    target: Flags.string({ description: "Storm your own server on loopback (ws://127.0.0.1:8080/ws) instead of the embedded one." }),
-    topology: Flags.option({ options: ["auto", "netns", "loopback"] as const, default: "auto" as const, description: "Where to storm: two namespaces of avsync's own (needs root), loopback, or auto (namespaces when allowed)." })(),
-    sysctl: Flags.string({ multiple: true, description: "A sysctl set inside the storm's namespaces (never on the host), as key=value, optionally prefixed client: or server:. Repeatable." }),
-    port: Flags.integer({ default: 8080, min: 0, max: 65535, description: "Port of the embedded server." }),
-    drain: Flags.string({ default: "70", description: "Seconds to keep sampling after the storm, until TIME_WAIT is back to its start; 0 skips the drain." }),
-    timeout: Flags.string({ default: "5", description: "Seconds a handshake may take before the cycle counts as ETIMEDOUT." }),
-    out: Flags.string({ description: "Folder to write result.json into (default reports/tw-storm-<time>)." }),
+    ...twStormFlags,
+  out: Flags.string({ description: "Folder to write result.json into (default reports/tw-storm-<time>)." }),
     matrix: Flags.string({ multiple: true, description: "Run the same storm once per combination of these sysctl values, as key=v1,v2 (repeatable), each cell in fresh namespaces with the values set inside them, and compare the cells. Needs root." }),
     "matrix-parallel": Flags.integer({ default: 4, min: 1, max: maxMatrixCells, description: "Matrix cells run at once (each in its own namespace pair); 1 runs them one after another, for latency comparisons." }),
     threshold: gateFlags.threshold,

@@ -16,8 +16,8 @@ const bench = (opts: { contentOffsetMs?: number; scheduleOffsetMs?: number; time
   runBench({
     durationS: opts.durationS,
     mode: "paced",
-    pattern: { contentOffsetMs: opts.contentOffsetMs ?? 0 },
-    injections: { ...noInjections, scheduleOffsetMs: opts.scheduleOffsetMs ?? 0, timestampOffsetMs: opts.timestampOffsetMs ?? 0 },
+    pattern: {},
+    injections: { ...noInjections, contentOffsetMs: opts.contentOffsetMs ?? 0, scheduleOffsetMs: opts.scheduleOffsetMs ?? 0, timestampOffsetMs: opts.timestampOffsetMs ?? 0 },
     probes: opts.probes,
     // Beside Chromium at full load and a busy core, one CI run's node probe was still `connecting`
     // (ICE and DTLS in werift, on the JS thread) after the default 10 s; how fast it connects is not
@@ -185,8 +185,8 @@ describe("bench --probe browser", { skip: skipWithoutChromium }, () => {
     const result = await runBench({
       durationS: 12,
       mode: "paced",
-      pattern: { contentOffsetMs: 0 },
-      injections: { ...noInjections, dropVideoFrames: new Set(dropped) },
+      pattern: {},
+      injections: { ...noInjections, dropVideoFrames: dropped },
       probes: ["browser"],
       flags: {},
     });

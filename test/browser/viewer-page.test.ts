@@ -52,7 +52,7 @@ function assertMarkersAccounted(state: ViewerPageState): void {
 // is known for the marker on show and 4 before it (its first own line comes 8–12 s in): the live
 // offset is then read from the page and set against that account.
 async function watchServePage(contentOffsetMs: number): Promise<Reading> {
-  const target = await startEmbeddedTargetThread({ mode: "paced", pattern: { contentOffsetMs }, injections: { ...noInjections } });
+  const target = await startEmbeddedTargetThread({ mode: "paced", pattern: {}, injections: { ...noInjections, contentOffsetMs } });
   const chromium = await launchChromium();
   try {
     const page = chromium.context.pages()[0] ?? (await chromium.context.newPage());

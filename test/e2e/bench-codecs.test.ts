@@ -20,7 +20,7 @@ const cases: Array<{ codec: VideoCodecName; width: number; height: number }> = [
 describe("the embedded target at real sizes, every codec", { skip: ffmpegMissing() ?? false }, () => {
   for (const { codec, width, height } of cases) {
     test(`--video-codec ${codec} --video-size ${width}x${height} --content-offset-ms 80`, async () => {
-      const result = await benchWith({ durationS: 4, pattern: { videoCodec: codec, width, height, contentOffsetMs: 80 } });
+      const result = await benchWith({ durationS: 4, pattern: { videoCodec: codec, width, height }, injections: { contentOffsetMs: 80 } });
       assert.equal(result.complete, true, result.incompleteReason ?? "");
       const probe = result.probe!;
       const sender = probe.content.senderOffsetMs;

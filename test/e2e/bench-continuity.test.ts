@@ -84,7 +84,7 @@ describe("continuity over real WebRTC", () => {
   test("--drop-video-frames 30,31,32 --drop-audio-frames 100-104: exactly those frames are missing", async () => {
     const result = await benchWith({
       durationS: 4,
-      injections: { dropVideoFrames: new Set([30, 31, 32]), dropAudioFrames: new Set([100, 101, 102, 103, 104]) },
+      injections: { dropVideoFrames: [30, 31, 32], dropAudioFrames: [100, 101, 102, 103, 104] },
     });
     assert.equal(result.complete, true, `incomplete: ${JSON.stringify(result.incompleteReason)} ${JSON.stringify(result.sessions?.map((s) => s.error))}`);
     const { audio, video } = result.probe!.continuity;

@@ -42,8 +42,7 @@ describe("injected A/V errors are read back by every method (paced pusher)", () 
     test(`--${kind}-offset-ms ${n}`, async (t) => {
       const result = await benchWith({
         durationS: 4,
-        pattern: kind === "content" ? { contentOffsetMs: n } : {},
-        injections: kind === "schedule" ? { scheduleOffsetMs: n } : kind === "timestamp" ? { timestampOffsetMs: n } : {},
+        injections: kind === "content" ? { contentOffsetMs: n } : kind === "schedule" ? { scheduleOffsetMs: n } : kind === "timestamp" ? { timestampOffsetMs: n } : {},
       });
       assert.equal(result.complete, true, result.incompleteReason ?? "");
       const probe = result.probe!;

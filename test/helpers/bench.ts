@@ -6,7 +6,7 @@ import { noInjections, type Injections, type PusherMode } from "../../src/lib/pu
 export function benchWith(options: {
   durationS?: number;
   mode?: PusherMode;
-  pattern?: Partial<PatternOptions>;
+  pattern?: Omit<Partial<PatternOptions>, "contentOffsetMs">;
   injections?: Partial<Injections>;
 }): Promise<BenchResult> {
   return runBench({

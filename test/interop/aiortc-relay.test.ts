@@ -23,8 +23,8 @@ describe("push via WHIP to an aiortc relay, pull via WHEP", { skip: skip ?? fals
     const result = await runBench({
       durationS: 5,
       mode: "paced",
-      pattern: { contentOffsetMs: 40 },
-      injections: noInjections,
+      pattern: {},
+      injections: { ...noInjections, contentOffsetMs: 40 },
       flags: {},
       push: parseTargetUrl(`whip+http://${relay.base}/whip`, "push"),
       target: parseTargetUrl(`whep+http://${relay.base}/whep`, "target"),

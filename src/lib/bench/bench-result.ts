@@ -1,6 +1,6 @@
 import type { PatternOptions } from "../media/index.js";
 import type { IcePath } from "../rtc/index.js";
-import type { PacingReport, PusherMode } from "../pusher/index.js";
+import type { Injections, PacingReport, PusherMode } from "../pusher/index.js";
 import type { ContentMode, LoopStalls, ProbeMeasurements } from "../probe/index.js";
 import type { RunMetadata } from "../run/index.js";
 import type { BenchAggregate, BenchSession } from "./bench-sessions.js";
@@ -25,13 +25,7 @@ export interface BenchResult {
     pusher: PusherMode;
     durationS: number;
     pattern: PatternOptions;
-    injections: {
-      contentOffsetMs: number;
-      scheduleOffsetMs: number;
-      timestampOffsetMs: number;
-      dropVideoFrames: number[];
-      dropAudioFrames: number[];
-    };
+    injections: Injections;
     /**
      * Which ICE candidates the probe gathered and paired: `loopback` (127.0.0.1 only) or `network`
      * (every interface, the STUN/TURN servers by URL, never their credentials; `relay`: relayed pairs

@@ -15,7 +15,8 @@ import { safeText } from "../text/index.js";
 export interface BenchOptions {
   durationS: number;
   mode: PusherMode;
-  pattern: Partial<PatternOptions>;
+  /** The test pattern; its content offset is `injections.contentOffsetMs`. */
+  pattern: Omit<Partial<PatternOptions>, "contentOffsetMs">;
   injections: Injections;
   /** Flags as the user gave them, kept in the result's metadata. */
   flags: Record<string, unknown>;
@@ -111,14 +112,8 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
       target: { kind: options.target?.kind === "whip" ? "whep" : (options.target?.kind ?? "embedded"), url: options.target?.url ?? "", push: options.push?.url ?? null },
       pusher: options.mode,
       durationS: options.durationS,
-      pattern: { ...defaultPatternOptions, ...options.pattern },
-      injections: {
-        contentOffsetMs: options.pattern.contentOffsetMs ?? 0,
-        scheduleOffsetMs: options.injections.scheduleOffsetMs,
-        timestampOffsetMs: options.injections.timestampOffsetMs,
-        dropVideoFrames: [...options.injections.dropVideoFrames].sort((a, b) => a - b),
-        dropAudioFrames: [...options.injections.dropAudioFrames].sort((a, b) => a - b),
-      },
+      pattern: { ...defaultPatternOptions, ...options.pattern, contentOffsetMs: options.injections.contentOffsetMs },
+      injections: options.injections,
       sessions: { count: sessionCount, rampPerS },
       ice: ice.scope === "network" ? { scope: "network", servers: ice.servers.map((server) => server.urls), transport: ice.transport } : { scope: "loopback", servers: [], transport: "all" },
       content: options.content ?? "auto",
@@ -255,7 +250,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
     // What the stream's timestamps say the offset is: the node probe's reading, or what was injected.
     const sender = result.probe
       ? { ms: result.probe.content.senderOffsetMs.p50, source: "node-probe" as const }
-      : { ms: (options.pattern.contentOffsetMs ?? 0) + options.injections.timestampOffsetMs, source: "injected" as const };
+      : { ms: options.injections.contentOffsetMs + options.injections.timestampOffsetMs, source: "injected" as const };
     result.browser.comparison = compareBrowser(result.browser, sender, result.probe?.content.arrivalOffsetMs.p50 ?? null);
   }
   result.meta.durationS = (performance.now() - startedMs) / 1000;

@@ -1,7 +1,7 @@
 import { Flags } from "@oclif/core";
 import type { ContentMode } from "../probe/index.js";
 import { parseHeaderFlags, parseOriginFlags, parseOfferFieldFlags, parseTargetUrl, type SignalingOptions, type SignalingTarget } from "../signaling/index.js";
-import { parseNumberFlag } from "./parse-values.js";
+import { numberFlag, ratePerSFlag } from "./flag-kinds.js";
 import type { IceConfig, IceServer } from "../rtc/index.js";
 
 // Flags that point `bench` at someone else's server instead of the embedded target (docs/targets.md).
@@ -25,8 +25,8 @@ export const targetFlags = {
     description:
       "Another origin (e.g. http://127.0.0.1:9000) that a 307/308 redirect of the offer or a WHEP/WHIP `Location` may lead to; avsync goes there without any --header. Repeatable.",
   }),
-  "media-timeout": Flags.string({
-    default: "3",
+  "media-timeout": numberFlag({ min: 0.5, max: 300 })({
+    default: 3,
     description:
       "Seconds a probe session's audio or video may stay silent (or not start after connecting) before the session ends as failed; a run with a failed session is incomplete (exit 2), whatever the gate says.",
   }),
@@ -68,8 +68,8 @@ export const targetFlags = {
     description: "Which candidate pairs the probe may use: `all` (the default), or `relay` only (media provably through the --ice-server TURN relay).",
   })(),
   sessions: Flags.integer({ default: 1, min: 1, max: 200, description: "Probe sessions to open against the target, each measured on its own." }),
-  ramp: Flags.string({ default: "10", description: "Sessions started per second, e.g. `5` or `5/s`." }),
-  "signaling-timeout": Flags.string({ default: "10", description: "Seconds to wait for the target's answer and for the connection to come up." }),
+  ramp: ratePerSFlag({ min: 0.01, max: 1000 })({ default: 10, description: "Sessions started per second, e.g. `5` or `5/s`." }),
+  "signaling-timeout": numberFlag({ min: 0.1, max: 300 })({ default: 10, description: "Seconds to wait for the target's answer and for the connection to come up." }),
   content: Flags.option({
     options: ["auto", "indexed", "flash-beep", "none"] as const,
     default: "auto" as const,
@@ -103,10 +103,10 @@ export function targetConfigFromFlags(flags: {
   trickle?: boolean;
   "answer-url"?: string;
   "allow-redirect"?: string[];
-  "media-timeout": string;
+  "media-timeout": number;
   sessions: number;
-  ramp: string;
-  "signaling-timeout": string;
+  ramp: number;
+  "signaling-timeout": number;
   content: ContentMode;
   "ice-server"?: string[];
   "ice-transport"?: "all" | "relay";
@@ -122,7 +122,6 @@ export function targetConfigFromFlags(flags: {
   }
   if (flags.trickle && target?.kind !== "whep") throw new Error(`\`--trickle\` sends candidates in WHEP PATCH requests: it needs a whep+http(s):// target, got \`--target ${flags.target}\`.`);
   const answerUrl = parseSignalingFlow(flags["signaling-flow"] ?? "offer", flags["answer-url"], target);
-  const ramp = flags.ramp.trim().replace(/\/s$/, "");
   const servers = parseIceServerFlags(flags["ice-server"] ?? []);
   const transport = flags["ice-transport"] ?? "all";
   if (transport === "relay" && !servers.some((server) => /^turns?:/.test(server.urls))) {
@@ -140,10 +139,10 @@ export function targetConfigFromFlags(flags: {
       ...(answerUrl !== undefined ? { answerUrl } : {}),
       ...(flags.trickle ? { trickle: true } : {}),
     },
-    signalingTimeoutMs: parseNumberFlag(flags["signaling-timeout"], "signaling-timeout", { min: 0.1, max: 300 }) * 1000,
-    mediaTimeoutMs: parseNumberFlag(flags["media-timeout"], "media-timeout", { min: 0.5, max: 300 }) * 1000,
+    signalingTimeoutMs: flags["signaling-timeout"] * 1000,
+    mediaTimeoutMs: flags["media-timeout"] * 1000,
     sessions: flags.sessions,
-    rampPerS: parseNumberFlag(ramp, "ramp", { min: 0.01, max: 1000 }),
+    rampPerS: flags.ramp,
     content: flags.content,
   };
 }
@@ -196,18 +195,4 @@ export function parseIceServerFlags(values: string[]): IceServer[] {
     servers.push({ urls: `${scheme}:${host}:${port}${query ?? ""}`, ...(username === undefined ? {} : { username, credential: credential! }) });
   }
   return servers;
-}
-
-/**
- * The flags as result.json keeps them (meta.flags): header values and TURN passwords replaced by
- * `…`, since results are shared and reviewed and those may hold tokens. Everything else as given.
- */
-export function flagsWithoutSecrets<T extends Record<string, unknown>>(flags: T): T {
-  const header = flags.header as string[] | undefined;
-  const iceServer = flags["ice-server"] as string[] | undefined;
-  return {
-    ...flags,
-    ...(header ? { header: header.map((h) => (h.includes(":") ? `${h.slice(0, h.indexOf(":"))}: …` : "…")) } : {}),
-    ...(iceServer ? { "ice-server": iceServer.map((v) => v.replace(/^(turns?:[^:@/]+):[^@/]+@/, "$1:…@")) } : {}),
-  };
 }

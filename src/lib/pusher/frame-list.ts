@@ -1,8 +1,8 @@
-/** Parses a list of frame indexes such as `30,31,32` or `100-104,200` into a sorted set. */
-export function parseFrameList(text: string, flagName: string): Set<number> {
+/** Parses a list of frame indexes such as `30,31,32` or `100-104,200` into sorted, distinct indexes. */
+export function parseFrameList(text: string, flagName: string): number[] {
   const frames = new Set<number>();
   const trimmed = text.trim();
-  if (trimmed === "") return frames;
+  if (trimmed === "") return [];
   for (const part of trimmed.split(",")) {
     const match = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
     if (!match) {
@@ -15,5 +15,5 @@ export function parseFrameList(text: string, flagName: string): Set<number> {
     }
     for (let i = first; i <= last; i++) frames.add(i);
   }
-  return frames;
+  return [...frames].sort((a, b) => a - b);
 }

@@ -1,4 +1,4 @@
-export { PusherSession, noInjections } from "./pusher-session.js";
+export { PusherSession, describeInjections, noInjections } from "./pusher-session.js";
 export type { PusherMode, Injections, PusherOptions, PacingReport, SentMarker, StreamPacing } from "./pusher-session.js";
 export type { MediaOutput } from "./media-output.js";
 export { parseFrameList } from "./frame-list.js";

@@ -12,20 +12,47 @@ import type { MediaOutput } from "./media-output.js";
 /** `paced`: the corrected design; `seed`: the original design with its weak points (DESIGN §2). */
 export type PusherMode = "paced" | "seed";
 
-/** Ground-truth errors a pusher can inject; each N is the offset the affected methods must read. */
+/**
+ * Ground-truth errors a run injects; each N is the offset the affected methods must read. One type
+ * from the flags (cli/pusher-config.ts) to the target, the pusher, result.json (`config.injections`)
+ * and the viewer page. The content offset is baked into the media when the pattern is encoded; the
+ * others are the pusher's. Frame lists are sorted indexes.
+ */
 export interface Injections {
+  contentOffsetMs: number;
   scheduleOffsetMs: number;
   timestampOffsetMs: number;
-  dropVideoFrames: ReadonlySet<number>;
-  dropAudioFrames: ReadonlySet<number>;
+  dropVideoFrames: readonly number[];
+  dropAudioFrames: readonly number[];
 }
 
 export const noInjections: Injections = {
+  contentOffsetMs: 0,
   scheduleOffsetMs: 0,
   timestampOffsetMs: 0,
-  dropVideoFrames: new Set(),
-  dropAudioFrames: new Set(),
+  dropVideoFrames: [],
+  dropAudioFrames: [],
 };
+
+// The names the injections have as flags, for a person reading what was injected.
+const injectionFlagNames: Record<keyof Injections, string> = {
+  contentOffsetMs: "content-offset-ms",
+  scheduleOffsetMs: "schedule-offset-ms",
+  timestampOffsetMs: "timestamp-offset-ms",
+  dropVideoFrames: "drop-video-frames",
+  dropAudioFrames: "drop-audio-frames",
+};
+
+/** What was injected, as flags would say it (`schedule-offset-ms -80, drop-video-frames 3 frames`); "" for nothing. */
+export function describeInjections(injections: Injections): string {
+  return (Object.keys(injectionFlagNames) as (keyof Injections)[])
+    .flatMap((key) => {
+      const value = injections[key];
+      if (typeof value === "number") return value === 0 ? [] : [`${injectionFlagNames[key]} ${value}`];
+      return value.length === 0 ? [] : [`${injectionFlagNames[key]} ${value.length} frame${value.length === 1 ? "" : "s"}`];
+    })
+    .join(", ");
+}
 
 export interface PusherOptions {
   mode: PusherMode;
@@ -134,11 +161,17 @@ export class PusherSession {
   /** Resolves when the pusher has sent its last frame or was stopped. */
   readonly done: Promise<void>;
 
+  // The injected frame drops, looked up once per frame.
+  private readonly droppedAudio: ReadonlySet<number>;
+  private readonly droppedVideo: ReadonlySet<number>;
+
   constructor(
     private readonly options: PusherOptions,
     outputs: { audio: MediaOutput; video: MediaOutput },
     private readonly scheduler: MediaScheduler = mediaScheduler,
   ) {
+    this.droppedAudio = new Set(options.injections.dropAudioFrames);
+    this.droppedVideo = new Set(options.injections.dropVideoFrames);
     this.audio = { output: outputs.audio, baseTs: randomInt(2 ** 31), packetCount: 0, octetCount: 0 };
     this.video = { output: outputs.video, baseTs: randomInt(2 ** 31), packetCount: 0, octetCount: 0 };
     const emptyStream = (): StreamPacing => ({ framesScheduled: 0, framesSent: 0, framesDroppedByInjection: 0, latenessMs: [] });
@@ -277,14 +310,13 @@ export class PusherSession {
   }
 
   private startPaced(): void {
-    const { injections } = this.options;
     const audioTotal = this.audioFrameCount();
     const videoTotal = this.videoFrameCount();
     const pushAudio = (index: number): void => {
       if (index >= audioTotal) return;
       this.schedule(this.audioDueMs(index), () => {
         this.pacing.audio.framesScheduled++;
-        if (injections.dropAudioFrames.has(index)) {
+        if (this.droppedAudio.has(index)) {
           this.pacing.audio.framesDroppedByInjection++;
         } else {
           const ts = this.audio.baseTs + index * audioTicksPerFrame + this.audioTsShiftTicks();
@@ -301,7 +333,7 @@ export class PusherSession {
       if (index >= videoTotal) return;
       this.schedule(this.videoDueMs(index), () => {
         this.pacing.video.framesScheduled++;
-        if (injections.dropVideoFrames.has(index)) {
+        if (this.droppedVideo.has(index)) {
           this.pacing.video.framesDroppedByInjection++;
         } else {
           const ts = this.video.baseTs + Math.round((index * videoClockHz) / this.fps);
@@ -322,7 +354,6 @@ export class PusherSession {
   // the WebRTC sender pulls from the track on its own rhythm, audio from a bounded deque that drops
   // the oldest chunk, video as "the current frame" stamped with the time it was pulled.
   private startSeed(): void {
-    const { injections } = this.options;
     const audioTotal = this.audioFrameCount();
     const videoTotal = this.videoFrameCount();
     const queue: number[] = [];
@@ -334,7 +365,7 @@ export class PusherSession {
       if (index >= audioTotal) return;
       this.later(this.audioDueMs(index) - performance.now(), () => {
         this.pacing.audio.framesScheduled++;
-        if (injections.dropAudioFrames.has(index)) {
+        if (this.droppedAudio.has(index)) {
           this.pacing.audio.framesDroppedByInjection++;
         } else {
           queue.push(index);
@@ -364,7 +395,7 @@ export class PusherSession {
       if (index >= videoTotal) return;
       this.later(this.videoDueMs(index) - performance.now(), () => {
         this.pacing.video.framesScheduled++;
-        if (injections.dropVideoFrames.has(index)) this.pacing.video.framesDroppedByInjection++;
+        if (this.droppedVideo.has(index)) this.pacing.video.framesDroppedByInjection++;
         else currentVideo = index;
         produceVideo(index + 1);
         this.finishIfComplete();

@@ -1,10 +1,10 @@
-export { closeModes, expectedTimeWaitHolder, type CloseMode } from "./close-mode.js";
+export { closeModeNeedsEmbeddedServer, closeModes, expectedTimeWaitHolder, type CloseMode } from "./close-mode.js";
 export { createLoadShape, meanRatePerS, splitLoadShape, type LoadShape, type LoadShapeSpec } from "./load-shape.js";
 export { runWsCycle, type CycleOutcome } from "./ws-cycle.js";
 export { startStormServer, type StormServer } from "./storm-server.js";
 export { loopbackWarning, prepareStormTopology, type StormTopology } from "./storm-topology.js";
 export { summariseLatencyPercentilesUs, type LatencyPercentilesUs } from "./latency-summary.js";
-export { maxCycles, maxDurationS, twStormOptionsFromFlags, type TwStormFlags, type TwStormOptions } from "./tw-storm-options.js";
+export { maxCycles, maxDurationS, type TwStormOptions } from "./tw-storm-options.js";
 export type { TwStormResult } from "./tw-storm-result.js";
 export { runTwStorm, type TwStormEvents, type TwStormProgress } from "./tw-storm-runner.js";
 export { assembleTwStormResult, type TwStormObservation } from "./tw-storm-assembly.js";

@@ -106,6 +106,7 @@ export function assembleTwStormResult(observed: TwStormObservation): TwStormResu
       sysctls: options.sysctls,
       drainMaxS: options.drainMaxS,
       timeoutMs: options.timeoutMs,
+      port: options.port,
     },
     topology: { ...topology, target: observed.target },
     sysctls: observed.sysctls,

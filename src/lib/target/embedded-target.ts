@@ -19,7 +19,8 @@ export interface EmbeddedTargetOptions {
   port?: number;
   path?: string;
   mode: PusherMode;
-  pattern: Partial<PatternOptions>;
+  /** The test pattern; its content offset is `injections.contentOffsetMs`. */
+  pattern: Omit<Partial<PatternOptions>, "contentOffsetMs">;
   injections: Injections;
   /** Each session pushes this long and then stops; undefined pushes until the viewer leaves. */
   sessionDurationS?: number;
@@ -65,8 +66,8 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions): Promi
   // A pre-encoded inter frame only decodes after the frame it was encoded against. Seed mode may
   // repeat or skip frames and a drop injection skips them, so both push keyframes only: a live
   // encoder that drops a frame encodes the next one against the last it sent, and so does this.
-  const allKeyframes = options.mode === "seed" || options.injections.dropVideoFrames.size > 0;
-  const pattern = await encodeTestPattern({ ...options.pattern, allKeyframes });
+  const allKeyframes = options.mode === "seed" || options.injections.dropVideoFrames.length > 0;
+  const pattern = await encodeTestPattern({ ...options.pattern, contentOffsetMs: options.injections.contentOffsetMs, allKeyframes });
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? defaultHandshakeTimeoutMs;
   const ice = iceForHost(host);
   let policy: ConnectionPolicy = { host, port: 0, allowedOrigins: options.allowedOrigins ?? [], maxSessions: options.maxSessions ?? defaultMaxSessions };
@@ -74,11 +75,7 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions): Promi
     wsPath: path,
     pattern: pattern.options,
     pusher: options.mode,
-    injections: {
-      contentOffsetMs: pattern.options.contentOffsetMs,
-      scheduleOffsetMs: options.injections.scheduleOffsetMs,
-      timestampOffsetMs: options.injections.timestampOffsetMs,
-    },
+    injections: options.injections,
   });
   const http: Server = createServer(
     // Slow or silent connections are cut: the request within the handshake timeout, checked each second.

@@ -19,7 +19,11 @@ export interface WhipPublishOptions extends EmbeddedTargetOptions {
  * embedded target with one session: `url` is the WHIP endpoint, the session starts once connected.
  */
 export async function startWhipPublisher(options: WhipPublishOptions): Promise<EmbeddedTarget> {
-  const pattern = await encodeTestPattern({ ...options.pattern, allKeyframes: options.mode === "seed" || options.injections.dropVideoFrames.size > 0 });
+  const pattern = await encodeTestPattern({
+    ...options.pattern,
+    contentOffsetMs: options.injections.contentOffsetMs,
+    allKeyframes: options.mode === "seed" || options.injections.dropVideoFrames.length > 0,
+  });
   const events = new EventEmitter<{ session: [TargetSession]; sessionError: [Error] }>();
   const sessions: TargetSession[] = [];
   const pc = createLoopbackPeer({ videoCodecs: [pattern.options.videoCodec] });

@@ -2,10 +2,12 @@
 // result.json never keeps a TURN password or a header value (meta.flags).
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
-import { flagsWithoutSecrets, parseIceServerFlags, targetConfigFromFlags } from "../../../src/lib/cli/target-flags.js";
+import { parseIceServerFlags, targetConfigFromFlags, targetFlags } from "../../../src/lib/cli/target-flags.js";
+import { flagsForRecord } from "../../../src/lib/cli/recorded-flags.js";
+import { pusherFlags } from "../../../src/lib/cli/shared-flags.js";
 import { isLoopbackUrl } from "../../../src/lib/rtc/index.js";
 
-const base = { "media-timeout": "3", sessions: 1, ramp: "10", "signaling-timeout": "10", content: "auto" as const, target: "http://10.213.0.2:8080/offer" };
+const base = { "media-timeout": 3, sessions: 1, ramp: 10, "signaling-timeout": 10, content: "auto" as const, target: "http://10.213.0.2:8080/offer" };
 
 test("STUN, TURN over UDP/TCP and TURN over TLS parse into werift's ICE servers", () => {
   assert.deepEqual(parseIceServerFlags(["stun:10.0.0.1:3478", "turn:alice:s3cret@10.0.0.2:3478?transport=tcp"]), [
@@ -36,10 +38,14 @@ test("the flags ask for network ICE only when they say more than the default", (
   assert.throws(() => targetConfigFromFlags({ ...base, "ice-server": ["stun:10.0.0.1:3478"], "ice-transport": "relay" }), /needs a TURN server/);
 });
 
-test("meta.flags keeps header names and TURN users, never their values or passwords", () => {
-  const kept = flagsWithoutSecrets({ header: ["Authorization: Bearer t0k", "X-Key:abc"], "ice-server": ["turn:alice:s3cret@10.0.0.2:3478", "stun:10.0.0.1:3478"], duration: "6" });
-  assert.deepEqual(kept, { header: ["Authorization: …", "X-Key: …"], "ice-server": ["turn:alice:…@10.0.0.2:3478", "stun:10.0.0.1:3478"], duration: "6" });
+test("meta.flags keeps only what config does not record: never a header value or a TURN password", () => {
+  const flags = { header: ["Authorization: Bearer t0k", "X-Key:abc"], "ice-server": ["turn:alice:s3cret@10.0.0.2:3478", "stun:10.0.0.1:3478"], duration: 6, threshold: ["offset.content.p95 < 45"], probe: "node" };
+  const kept = flagsForRecord(flags, { ...pusherFlags, ...targetFlags, duration: true });
+  assert.deepEqual(kept, { threshold: ["offset.content.p95 < 45"], probe: "node" });
   assert.doesNotMatch(JSON.stringify(kept), /t0k|abc|s3cret/);
+  // What result.json's config.ice records of them: the URLs, without users or passwords (run-bench.ts keeps `urls`).
+  const ice = targetConfigFromFlags({ ...base, "ice-server": flags["ice-server"] }).ice;
+  assert.deepEqual(ice?.scope === "network" ? ice.servers.map((server) => server.urls) : [], ["turn:10.0.0.2:3478", "stun:10.0.0.1:3478"]);
 });
 
 test("a target on 127.0.0.0/8, ::1 or localhost is on loopback; any other host is not", () => {

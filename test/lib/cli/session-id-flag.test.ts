@@ -5,7 +5,7 @@ import { strict as assert } from "node:assert";
 import { test } from "node:test";
 import { targetConfigFromFlags } from "../../../src/lib/cli/target-flags.js";
 
-const base = { "media-timeout": "3", sessions: 2, ramp: "10", "signaling-timeout": "10", content: "auto" as const, target: "http://127.0.0.1:8010/webrtc/offer" };
+const base = { "media-timeout": 3, sessions: 2, ramp: 10, "signaling-timeout": 10, content: "auto" as const, target: "http://127.0.0.1:8010/webrtc/offer" };
 
 test("--session-id-field and a {uuid} offer field are kept for each session to fill", () => {
   const config = targetConfigFromFlags({ ...base, "offer-field": ["webrtc_id={uuid}"], "session-id-field": "webrtc_id" });

@@ -17,17 +17,17 @@ function cell(result: SysctlMatrixResult, label: string) {
 // TIME_WAIT drain the fin_timeout cells need (≈60 s) is most of the test's cost.
 test("sysctl matrices measure what each setting changes", { skip: !isRoot && "needs root" }, async (t) => {
   // The drain is the long pole: its storms start first, on idle cores; the others run during its quiet minute.
-  const finTimeoutRun = runSysctlMatrix(stormOptions({ cycles: 300, rate: "300", drain: "70" }), [parseMatrixAxis("net.ipv4.tcp_fin_timeout=5,60")], 2);
+  const finTimeoutRun = runSysctlMatrix(stormOptions({ cycles: 300, rate: 300, drain: 70 }), [parseMatrixAxis("net.ipv4.tcp_fin_timeout=5,60")], 2);
   await new Promise((resolve) => setTimeout(resolve, 12_000));
   const [finTimeout, reuse, buckets, delay] = await Promise.all([
     finTimeoutRun,
     runSysctlMatrix(
-      stormOptions({ cycles: 2500, rate: "400", concurrency: 100, sysctl: ["client:net.ipv4.ip_local_port_range=60000 60999"] }),
+      stormOptions({ cycles: 2500, rate: 400, concurrency: 100, sysctl: ["client:net.ipv4.ip_local_port_range=60000 60999"] }),
       [parseMatrixAxis("net.ipv4.tcp_tw_reuse=0,1")],
       2,
     ),
-    runSysctlMatrix(stormOptions({ cycles: 300, rate: "300" }), [parseMatrixAxis("net.ipv4.tcp_max_tw_buckets=100")], 1),
-    hasReuseDelay ? runSysctlMatrix(stormOptions({ cycles: 50, rate: "100", sysctl: ["net.ipv4.tcp_tw_reuse=1"] }), [parseMatrixAxis("net.ipv4.tcp_tw_reuse_delay=50,5000")], 2) : undefined,
+    runSysctlMatrix(stormOptions({ cycles: 300, rate: 300 }), [parseMatrixAxis("net.ipv4.tcp_max_tw_buckets=100")], 1),
+    hasReuseDelay ? runSysctlMatrix(stormOptions({ cycles: 50, rate: 100, sysctl: ["net.ipv4.tcp_tw_reuse=1"] }), [parseMatrixAxis("net.ipv4.tcp_tw_reuse_delay=50,5000")], 2) : undefined,
   ]);
 
   for (const result of [finTimeout, reuse, buckets, delay]) if (result) t.diagnostic(`${result.axes[0]!.key}: ${result.meta.durationS!.toFixed(1)} s`);

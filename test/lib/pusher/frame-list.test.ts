@@ -6,7 +6,7 @@ test("parses lists and ranges of frame indexes", () => {
   assert.deepEqual([...parseFrameList("30,31,32", "--x")], [30, 31, 32]);
   assert.deepEqual([...parseFrameList("100-104", "--x")], [100, 101, 102, 103, 104]);
   assert.deepEqual([...parseFrameList(" 1, 5-6 ", "--x")], [1, 5, 6]);
-  assert.equal(parseFrameList("", "--x").size, 0);
+  assert.equal(parseFrameList("", "--x").length, 0);
 });
 
 test("quotes a bad list back", () => {

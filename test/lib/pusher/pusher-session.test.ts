@@ -140,7 +140,7 @@ describe("PusherSession (paced)", () => {
   });
 
   test("drop injections skip exactly those frames without touching the others' timestamps", async () => {
-    const { audio, video, report } = await push("paced", { dropVideoFrames: new Set([3, 4]), dropAudioFrames: new Set([10]) });
+    const { audio, video, report } = await push("paced", { dropVideoFrames: [3, 4], dropAudioFrames: [10] });
     assert.equal(video.packets.length, 34);
     assert.equal(audio.packets.length, 59);
     const videoSteps = video.packets.slice(1).map((p, i) => (p.ts - video.packets[i]!.ts) >>> 0);

@@ -15,7 +15,7 @@ import { runTwStorm } from "../../../src/lib/storm/index.js";
 import { isRoot, stormOptions } from "../storm/storm-flags.js";
 
 test("a real tw-storm result validates against schema/tw-storm-result.v1.schema.json and renders its charts", async () => {
-  const result = await runTwStorm(stormOptions({ topology: "loopback", cycles: 60, rate: "200", drain: "0" }));
+  const result = await runTwStorm(stormOptions({ topology: "loopback", cycles: 60, rate: 200, drain: 0 }));
   assert.equal(findSchemaViolation(JSON.parse(JSON.stringify(result))), null);
   const folder = mkdtempSync(join(tmpdir(), "avsync-storm-render-"));
   try {
@@ -39,7 +39,7 @@ test(
 );
 
 test("a real tw-storm --matrix result validates against schema/tw-storm-matrix-result.v1.schema.json", { skip: !isRoot && "needs root: every matrix cell runs in network namespaces" }, async (t) => {
-  const result = await runSysctlMatrix(stormOptions({ cycles: 200, drain: "0" }), [parseMatrixAxis("net.ipv4.tcp_tw_reuse=0,1")], 2);
+  const result = await runSysctlMatrix(stormOptions({ cycles: 200, drain: 0 }), [parseMatrixAxis("net.ipv4.tcp_tw_reuse=0,1")], 2);
   t.diagnostic(`matrix of ${result.cells.length} cells in ${result.meta.durationS?.toFixed(1)} s`);
   assert.ok(result.cells.every((cell) => cell.storm !== null && cell.summary?.portReuse), JSON.stringify(result.cells.map((cell) => cell.error)));
   const data = JSON.parse(JSON.stringify(result));

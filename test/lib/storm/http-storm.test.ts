@@ -12,7 +12,7 @@ const describeRun = (r: TwStormResult): string =>
 // a TIME_WAIT on the client; and no connection without a request (autocannon's own reconnect after a
 // client's last response, which avsync stops: docs/tw-storm.md).
 test("HTTP client closes: every response counted, one connection per request, one client TIME_WAIT each", { skip: !isRoot && "needs root" }, async (t) => {
-  const result = await runTwStorm(stormOptions({ protocol: "http", close: "client-terminate", cycles: 300, rate: "300", concurrency: 50 }));
+  const result = await runTwStorm(stormOptions({ protocol: "http", close: "client-terminate", cycles: 300, rate: 300, concurrency: 50 }));
   t.diagnostic(describeRun(result));
   assert.equal(result.cycles.failed, 0);
   assert.equal(result.cycles.succeeded, 300);
@@ -27,7 +27,7 @@ test("HTTP client closes: every response counted, one connection per request, on
 
 // The server answers `Connection: close` and is the closer of every connection.
 test("HTTP server closes (Connection: close): one server TIME_WAIT per request, none on the client", { skip: !isRoot && "needs root" }, async (t) => {
-  const result = await runTwStorm(stormOptions({ protocol: "http", close: "server-close", cycles: 300, rate: "300", concurrency: 50 }));
+  const result = await runTwStorm(stormOptions({ protocol: "http", close: "server-close", cycles: 300, rate: 300, concurrency: 50 }));
   t.diagnostic(describeRun(result));
   assert.equal(result.cycles.failed, 0);
   assert.equal(result.server!.requests, result.cycles.succeeded, "every answered request was counted once on each side");
@@ -43,7 +43,7 @@ test("HTTP server closes (Connection: close): one server TIME_WAIT per request, 
 // one connection at 40/s sends them one after another, and the delay is then all that is added.
 // The ws storm runs the same way: at 200/s over 50 connections, with one core held by a neighbour, its
 // handshakes queued behind the delayed ones and the connect median read 18 ms against 2.6 ms without delay.
-const delayRun = { http: { cycles: 40, rate: "40", concurrency: 1 }, ws: { cycles: 40, rate: "40", concurrency: 1 } };
+const delayRun = { http: { cycles: 40, rate: 40, concurrency: 1 }, ws: { cycles: 40, rate: 40, concurrency: 1 } };
 for (const protocol of ["http", "ws"] as const) {
   test(`${protocol}: --server-delay-ms 40 shows in the ${protocol === "http" ? "response" : "handshake"} latency (40 ms + the connect), not in the connect`, { skip: !isRoot && "needs root" }, async (t) => {
     const run = delayRun[protocol];

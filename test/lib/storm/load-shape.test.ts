@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { Parser } from "@oclif/core";
+import { twStormFlags } from "../../../src/lib/cli/tw-storm-flags.js";
 import { createLoadShape, meanRatePerS, splitLoadShape } from "../../../src/lib/storm/index.js";
 import { stormOptions } from "./storm-flags.js";
 
@@ -29,13 +31,16 @@ test("workers split a shape into equal shares", () => {
   assert.deepEqual(splitLoadShape({ kind: "constant", ratePerS: 900 }, 3), { kind: "constant", ratePerS: 300 });
 });
 
-test("options are bounded and bad values quoted back", () => {
-  const options = stormOptions({ cycles: 2500, rate: "400" });
+test("options are bounded and bad values quoted back", async () => {
+  const options = stormOptions({ cycles: 2500, rate: 400 });
   assert.equal(options.cycles, 2500);
   assert.equal(options.durationS, 2500 / 400 + 30);
   assert.equal(stormOptions({}).durationS, 10);
-  assert.throws(() => stormOptions({ rate: "abc" }), /Expected `--rate` to be a positive number, got `abc`\./);
-  assert.throws(() => stormOptions({ duration: "9999" }), /Expected `--duration` to be at most 600, got `9999`\./);
+  // Numbers are parsed as oclif reads the flags.
+  const parse = (argv: string[]) => Parser.parse(argv, { flags: twStormFlags });
+  await assert.rejects(parse(["--rate", "abc"]), /Expected `--rate` to be a positive number, got `abc`\./);
+  await assert.rejects(parse(["--duration", "9999"]), /Expected `--duration` to be at most 600, got `9999`\./);
+  assert.equal((await parse(["--drain", "0", "--rate", "2.5"])).flags.rate, 2.5);
   assert.throws(() => stormOptions({ target: "ws://127.0.0.1:1/", close: "server-terminate" }), /got `server-terminate`/);
   assert.throws(() => stormOptions({ topology: "loopback", sysctl: ["net.ipv4.tcp_tw_reuse=1"] }), /never on the host/);
   assert.throws(() => stormOptions({ protocol: "http", shape: "burst" }), /got `burst`/);

@@ -1,4 +1,5 @@
-import { twStormOptionsFromFlags, type TwStormFlags, type TwStormOptions } from "../../../src/lib/storm/index.js";
+import { twStormOptionsFromFlags, type TwStormFlags } from "../../../src/lib/cli/tw-storm-flags.js";
+import type { TwStormOptions } from "../../../src/lib/storm/index.js";
 
 /** Storm options from the command's defaults with a few flags changed, as the tests describe them. */
 export function stormOptions(overrides: Partial<TwStormFlags>): TwStormOptions {
@@ -6,16 +7,16 @@ export function stormOptions(overrides: Partial<TwStormFlags>): TwStormOptions {
     protocol: "ws",
     close: "client-terminate",
     shape: "constant",
-    rate: "1000",
-    "ramp-from": "10",
-    "burst-period": "1",
+    rate: 1000,
+    "ramp-from": 10,
+    "burst-period": 1,
     concurrency: 200,
     messages: 0,
     workers: 1,
     topology: "auto",
     port: 8080,
-    drain: "0",
-    timeout: "5",
+    drain: 0,
+    timeout: 5,
     ...overrides,
   });
 }

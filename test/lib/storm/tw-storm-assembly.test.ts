@@ -95,7 +95,7 @@ const exhaustion: KnownCycle[] = Array.from({ length: 2500 }, (_, index) => {
 const exhaustionSysctls = { ...namespaceDefaults, "net.ipv4.ip_local_port_range": "40000 40999", "net.ipv4.tcp_tw_reuse": "0" };
 const exhaustionResult = assembleTwStormResult(
   observe({
-    options: stormOptions({ cycles: 2500, rate: "400", sysctl: ["net.ipv4.ip_local_port_range=40000 40999", "net.ipv4.tcp_tw_reuse=0"] }),
+    options: stormOptions({ cycles: 2500, rate: 400, sysctl: ["net.ipv4.ip_local_port_range=40000 40999", "net.ipv4.tcp_tw_reuse=0"] }),
     sysctls: { client: exhaustionSysctls, server: exhaustionSysctls },
     tally: tallyOf(exhaustion),
     samples: samplesOf(exhaustion, 6500, "client"),
@@ -205,7 +205,7 @@ const takeover: KnownCycle[] = Array.from({ length: 600 }, (_, index) => ({ star
 const takeoverSysctls = { client: { ...namespaceDefaults, "net.ipv4.ip_local_port_range": "40000 40199" }, server: namespaceDefaults };
 const takeoverResult = assembleTwStormResult(
   observe({
-    options: stormOptions({ close: "server-terminate", cycles: 600, rate: "200", sysctl: ["client:net.ipv4.ip_local_port_range=40000 40199"] }),
+    options: stormOptions({ close: "server-terminate", cycles: 600, rate: 200, sysctl: ["client:net.ipv4.ip_local_port_range=40000 40199"] }),
     sysctls: takeoverSysctls,
     tally: tallyOf(takeover),
     samples: samplesOf(takeover, 3500, "server"),
@@ -246,7 +246,7 @@ test("server-terminate through 100 reused ports: 100 held + 500 taken over = 600
 const slow: KnownCycle[] = Array.from({ length: 100 }, (_, index) => ({ startMs: 1000 * (index + 1), endMs: 1000 * (index + 1) + 2, ok: true, port: 32768 + 2 * index }));
 const slowResult = assembleTwStormResult(
   observe({
-    options: stormOptions({ cycles: 100, rate: "1", drain: "70" }),
+    options: stormOptions({ cycles: 100, rate: 1, drain: 70 }),
     sysctls: { client: namespaceDefaults, server: namespaceDefaults },
     tally: tallyOf(slow),
     samples: samplesOf(slow, 100_500, "client"),

@@ -6,7 +6,7 @@ import { isRoot, stormOptions } from "./storm-flags.js";
 
 // Acceptance: TIME_WAIT lasts TCP_TIMEWAIT_LEN (60 s), so the last sockets go 60 ± 3 s after the last close.
 test("the last TIME_WAIT sockets drain 60 ± 3 s after the last close", { skip: !isRoot && "needs root" }, async (t) => {
-  const result = await runTwStorm(stormOptions({ close: "client-terminate", cycles: 300, rate: "300", drain: "70" }));
+  const result = await runTwStorm(stormOptions({ close: "client-terminate", cycles: 300, rate: 300, drain: 70 }));
   assert.equal(result.timeWait.atStormEnd.client, 300);
   assert.equal(result.timeWait.drainedToBaseline, true);
   t.diagnostic(`drained ${result.timeWait.drainS} s after the last close`);

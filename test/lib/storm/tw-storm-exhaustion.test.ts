@@ -5,7 +5,7 @@ import { loopbackWarning, runTwStorm } from "../../../src/lib/storm/index.js";
 import { isRoot, notableCounters, stormOptions } from "./storm-flags.js";
 
 const thousandPorts = "client:net.ipv4.ip_local_port_range=60000 60999";
-const storm = { close: "client-terminate" as const, cycles: 2500, rate: "400", concurrency: 100 };
+const storm = { close: "client-terminate" as const, cycles: 2500, rate: 400, concurrency: 100 };
 
 // Acceptance: 2,500 cycles at 400/s to one destination through 1,000 ports; three storms at once, each in its own place.
 test("a 1,000-port range runs dry without reuse, not with reuse=1, never on loopback", { skip: !isRoot && "needs root" }, async (t) => {
@@ -52,7 +52,7 @@ test("a 1,000-port range runs dry without reuse, not with reuse=1, never on loop
 // report 2.504 s and 998/s: its duration stopped at the last success. A cycle never starts before it is due, so the
 // last one starts at ≥ 6.25 s and the rate cannot exceed 400/s; what a loaded machine adds is lag at the end.
 test("the exhaustion storm reports the duration and rate it ran at: 6.25 s and 400/s, failures included", { skip: !isRoot && "needs root" }, async (t) => {
-  const result = await runTwStorm(stormOptions({ cycles: 2500, rate: "400", sysctl: ["net.ipv4.ip_local_port_range=40000 40999", "net.ipv4.tcp_tw_reuse=0"] }));
+  const result = await runTwStorm(stormOptions({ cycles: 2500, rate: 400, sysctl: ["net.ipv4.ip_local_port_range=40000 40999", "net.ipv4.tcp_tw_reuse=0"] }));
   const { cycles, predictions, timeWait } = result;
   t.diagnostic(`${cycles.stormDurationS} s, ${cycles.achievedRatePerS.toFixed(1)}/s, first failure ${cycles.firstFailureS} s (predicted ${predictions.expectedFirstPortFailureS} s); started per second ${result.series.cyclesPerS.map(([, started]) => started).join(", ")}`);
   assert.equal(cycles.started, 2500);

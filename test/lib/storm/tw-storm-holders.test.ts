@@ -7,8 +7,8 @@ import { isRoot, notableCounters, stormOptions } from "./storm-flags.js";
 
 // Acceptance: the side that closes first holds TIME_WAIT — 2,000 terminate cycles each way, one after the other.
 test("client-terminate puts 2,000 TIME_WAIT on the client, server-terminate on the server", { skip: !isRoot && "needs root" }, async (t) => {
-  const clientSide = await runTwStorm(stormOptions({ close: "client-terminate", cycles: 2000, rate: "1000" }));
-  const serverSide = await runTwStorm(stormOptions({ close: "server-terminate", cycles: 2000, rate: "400" }));
+  const clientSide = await runTwStorm(stormOptions({ close: "client-terminate", cycles: 2000, rate: 1000 }));
+  const serverSide = await runTwStorm(stormOptions({ close: "server-terminate", cycles: 2000, rate: 400 }));
   await t.test("client-terminate", () => {
     assert.equal(clientSide.topology.kind, "netns");
     assert.equal(clientSide.cycles.succeeded, 2000);
@@ -57,7 +57,7 @@ test("client-terminate puts 2,000 TIME_WAIT on the client, server-terminate on t
 // keeps to the 100 even ports, each taken again every ~100 cycles. The kernel counts 600 TIME_WAIT entered and
 // nothing for the 500 taken over; the client's own record of its ports names every one.
 test("a source port used again takes over the server's TIME_WAIT: 600 cycles = ≤ 100 held + the takeovers", { skip: !isRoot && "needs root" }, async (t) => {
-  const result = await runTwStorm(stormOptions({ close: "server-terminate", cycles: 600, rate: "200", concurrency: 20, sysctl: ["client:net.ipv4.ip_local_port_range=40000 40199"] }));
+  const result = await runTwStorm(stormOptions({ close: "server-terminate", cycles: 600, rate: 200, concurrency: 20, sysctl: ["client:net.ipv4.ip_local_port_range=40000 40199"] }));
   const { accounting } = result.timeWait;
   t.diagnostic(`accounting ${JSON.stringify(accounting)}; server counters ${JSON.stringify(notableCounters(result.counters.delta.server))}`);
   assert.equal(result.cycles.succeeded, 600);
@@ -71,7 +71,7 @@ test("a source port used again takes over the server's TIME_WAIT: 600 cycles = �
 // Held to the kernel's own count of sockets that entered TIME_WAIT on each side, not to the sample at the
 // storm's end: with a core busy that sample read 295 of 300, the last closes still under way.
 test("rfc6455 order puts TIME_WAIT on the server even though the client starts the close", { skip: !isRoot && "needs root" }, async (t) => {
-  const result = await runTwStorm(stormOptions({ close: "rfc6455", cycles: 300, rate: "600", messages: 2 }));
+  const result = await runTwStorm(stormOptions({ close: "rfc6455", cycles: 300, rate: 600, messages: 2 }));
   const { accounting } = result.timeWait;
   t.diagnostic(`at the storm's end ${JSON.stringify(result.timeWait.atStormEnd)}; accounting ${JSON.stringify(accounting)}`);
   assert.equal(result.cycles.succeeded, 300);

@@ -31,7 +31,7 @@ function assertFollowsShape(result: TwStormResult, dueBy: (tS: number) => number
 // The ramp and burst shapes over real sockets (load-shape.test.ts checks their arithmetic): what the
 // storm started each second follows the shape.
 test("a ramp from 50/s to 400/s over 4 s starts ~94, ~181, ~269, ~356 cycles in its four seconds", { skip: !isRoot && "needs root" }, async (t) => {
-  const result = await runTwStorm(stormOptions({ shape: "ramp", "ramp-from": "50", rate: "400", duration: "4" }));
+  const result = await runTwStorm(stormOptions({ shape: "ramp", "ramp-from": 50, rate: 400, duration: 4 }));
   const all = result.series.cyclesPerS.map(([, s]) => s);
   t.diagnostic(`started per second: ${all.join(", ")}; succeeded ${result.cycles.succeeded} of ${result.cycles.started}; start lateness ${JSON.stringify(result.cycles.startLateMs)} ms, ${result.cycles.dueNotStarted} due never started`);
   assert.equal(result.cycles.failed, 0);
@@ -40,7 +40,7 @@ test("a ramp from 50/s to 400/s over 4 s starts ~94, ~181, ~269, ~356 cycles in 
 });
 
 test("bursts of 150 every second: 150 start each second, and the prediction counts only the bursts that happen", { skip: !isRoot && "needs root" }, async (t) => {
-  const result = await runTwStorm(stormOptions({ shape: "burst", "burst-cycles": 150, "burst-period": "1", duration: "3", concurrency: 200 }));
+  const result = await runTwStorm(stormOptions({ shape: "burst", "burst-cycles": 150, "burst-period": 1, duration: 3, concurrency: 200 }));
   t.diagnostic(`started ${result.cycles.started}, succeeded ${result.cycles.succeeded}; per second ${result.series.cyclesPerS.map(([, s]) => s).join(", ")}; start lateness ${JSON.stringify(result.cycles.startLateMs)} ms`);
   assert.equal(result.cycles.failed, 0);
   assert.equal(result.cycles.started + result.cycles.dueNotStarted, 450);

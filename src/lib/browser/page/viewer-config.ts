@@ -1,18 +1,13 @@
-import type { CodeStripLayout } from "../../media/index.js";
+import type { CodeStripLayout, PatternOptions } from "../../media/index.js";
+import type { Injections } from "../../pusher/index.js";
 
 /** What the viewer page is told about its stream (window.avsyncConfig), written by renderViewerPage. */
-export interface ViewerConfig {
+export interface ViewerConfig extends Pick<PatternOptions, "fps" | "width" | "height" | "markerPeriodS" | "loopMarkers" | "beepMs"> {
   wsPath: string;
-  fps: number;
-  width: number;
-  height: number;
-  markerPeriodS: number;
-  loopMarkers: number;
-  beepMs: number;
   strip: CodeStripLayout;
   frequenciesHz: number[];
   /** Shown on the page so a person knows what error was injected. */
-  injections: { contentOffsetMs: number; scheduleOffsetMs: number; timestampOffsetMs: number };
+  injections: Injections;
   /** True when a presented frame's rtpTimestamp names its content (the paced pusher). */
   rtpLockedContent: boolean;
 }

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { layOutCodeStrip, toBeepFrequencyHz, type PatternOptions } from "../../media/index.js";
+import { describeInjections } from "../../pusher/index.js";
 import { onsetDetectorSource, onsetWorkletSource } from "./onset-worklet.js";
 import type { ViewerConfig } from "./viewer-config.js";
 
@@ -62,10 +63,7 @@ export function renderViewerPage(options: ViewerPageOptions): string {
     // injected), so a presented frame's rtpTimestamp names its content; the seed pusher's does not.
     rtpLockedContent: options.pusher === "paced",
   };
-  const injected = Object.entries(options.injections)
-    .filter(([, ms]) => ms !== 0)
-    .map(([name, ms]) => `${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${ms}`)
-    .join(", ");
+  const injected = describeInjections(options.injections);
   return `<!doctype html>
 <html lang="en">
 <head>
