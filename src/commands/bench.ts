@@ -42,6 +42,7 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
     "<%= config.bin %> <%= command.id %> --target http://127.0.0.1:7860/webrtc/offer --offer-field 'webrtc_id={uuid}' --sessions 4",
     "<%= config.bin %> <%= command.id %> --target http://127.0.0.1:8000/talks/streams --signaling-flow answer --answer-url '/talks/streams/{session}/sdp'",
     "<%= config.bin %> <%= command.id %> --target whep+http://127.0.0.1:8889/live/whep --trickle",
+    "<%= config.bin %> <%= command.id %> --target http://127.0.0.1:7860/api/offer --trickle",
     "<%= config.bin %> <%= command.id %> --target whep+http://127.0.0.1:8889/live/whep --push http://127.0.0.1:8889/live/whip",
     "<%= config.bin %> <%= command.id %> --target http://10.0.0.5:8010/offer --ice-server stun:10.0.0.1:3478",
     "<%= config.bin %> <%= command.id %> --sessions 20 --ramp 5/s",

@@ -9,7 +9,8 @@
 // accepted (its own account, GET /viewers). D-ID Streams: the server makes the offer (POST /streams),
 // avsync answers to /streams/{session}/sdp with the session_id the server gave. Trickle ICE over
 // WHEP: a server (--trickle-only) that ignores the offer's candidates and answers without its own,
-// so ICE completes only through the PATCH exchange (RFC 9725 §4.3).
+// so ICE completes only through the PATCH exchange (RFC 9725 §4.3). Pipecat's JSON trickle: PATCH /offer
+// {pc_id, candidates}, checked against the server's own count of the candidates each way came.
 import { strict as assert } from "node:assert";
 import { after, before, describe, test } from "node:test";
 import { runBench, type BenchResult } from "../../src/lib/bench/index.js";
@@ -18,6 +19,10 @@ import { parseOfferFieldFlags, parseTargetUrl } from "../../src/lib/signaling/in
 import { aiortcMissing, startAiortcServer, type AiortcServer } from "../helpers/aiortc-server.js";
 
 const offsetMs = 40;
+
+// A 4-s bench of one aiortc server's stream, by `url`'s signaling with these options.
+const benchAt = (url: string, signaling: Parameters<typeof runBench>[0]["signaling"]): Promise<BenchResult> =>
+  runBench({ durationS: 4, mode: "paced", pattern: {}, injections: noInjections, flags: {}, target: parseTargetUrl(url, "target"), signaling, signalingTimeoutMs: 5000 });
 // As aiortc-offsets.test.ts: the median sender-clock offset of a run against aiortc (docs/targets.md).
 const toleranceMs = 3;
 
@@ -71,15 +76,7 @@ describe("the server makes the offer, as D-ID Streams does", { skip: aiortcMissi
   after(() => server.stop());
 
   test("--signaling-flow answer --answer-url /streams/{session}/sdp: +40 ms read back, the server's session recorded", async () => {
-    const result = await runBench({
-      durationS: 4,
-      mode: "paced",
-      pattern: {},
-      injections: noInjections,
-      flags: {},
-      target: parseTargetUrl(`http://${server.base}/streams`, "target"),
-      signaling: { answerUrl: "/streams/{session}/sdp" },
-    });
+    const result = await benchAt(`http://${server.base}/streams`, { answerUrl: "/streams/{session}/sdp" });
     assert.equal(result.complete, true, result.incompleteReason ?? "");
     assert.match(result.received.sessionId!, /^\d+$/, "the stream id the server gave");
     assert.equal(result.config.signaling!.flow, "answer");
@@ -94,17 +91,7 @@ describe("WHEP with trickled candidates only", { skip: aiortcMissing() ?? false 
     server = await startAiortcServer(["--offset-ms", String(offsetMs), "--trickle-only"]);
   });
   after(() => server.stop());
-  const whep = (trickle: boolean): Promise<BenchResult> =>
-    runBench({
-      durationS: 4,
-      mode: "paced",
-      pattern: {},
-      injections: noInjections,
-      flags: {},
-      target: parseTargetUrl(`whep+http://${server.base}/whep`, "target"),
-      signaling: trickle ? { trickle: true } : {},
-      signalingTimeoutMs: 5000,
-    });
+  const whep = (trickle: boolean): Promise<BenchResult> => benchAt(`whep+http://${server.base}/whep`, trickle ? { trickle: true } : {});
 
   test("--trickle: the candidates cross in one PATCH each way, +40 ms read back", async () => {
     const result = await whep(true);
@@ -122,5 +109,26 @@ describe("WHEP with trickled candidates only", { skip: aiortcMissing() ?? false 
     const result = await whep(false);
     assert.equal(result.complete, false);
     assert.match(result.incompleteReason!, /peer connection (failed before it connected|not connected after 5000 ms).*ICE candidates tried: ours host×\d+, the target's none/);
+  });
+});
+
+describe("Pipecat-style JSON trickle: PATCH /offer {pc_id, candidates}", { skip: aiortcMissing() ?? false }, () => {
+  let server: AiortcServer;
+  before(async () => {
+    server = await startAiortcServer(["--offset-ms", String(offsetMs), "--trickle-only", "--answer-id-field", "pc_id"]);
+  });
+  after(() => server.stop());
+
+  test("--trickle: the offer carries no candidate, the server takes ours by pc_id, +40 ms read back", async () => {
+    const result = await benchAt(`http://${server.base}/offer`, { trickle: true });
+    assert.equal(result.complete, true, result.incompleteReason ?? "");
+    // The server's own account: how many candidates each offer carried, and how many came by PATCH for which pc_id.
+    const offered = (await (await fetch(`http://${server.base}/offer-candidates`)).json()) as number[];
+    const trickled = (await (await fetch(`http://${server.base}/trickled`)).json()) as Record<string, number>;
+    assert.deepEqual(offered, [0], "the offer went without candidates");
+    const pcId = result.received.sessionId!;
+    assert.ok((trickled[pcId] ?? 0) > 0, `the server received trickled candidates for pc_id ${pcId}: ${JSON.stringify(trickled)}`);
+    const sender = result.probe!.content.senderOffsetMs.p50!;
+    assert.ok(Math.abs(sender - offsetMs) <= toleranceMs, `sender-clock offset ${sender.toFixed(2)} ms vs ${offsetMs}`);
   });
 });

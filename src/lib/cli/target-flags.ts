@@ -49,7 +49,7 @@ export const targetFlags = {
   trickle: Flags.boolean({
     dependsOn: ["target"],
     description:
-      "Trickle ICE (WHEP targets): offer without candidates and send them in a PATCH to the session resource as application/trickle-ice-sdpfrag (RFC 9725 §4.3); candidates the server answers with join its answer. For servers that complete ICE only with trickled candidates.",
+      "Trickle ICE: offer without candidates and send them after the answer. WHEP targets: a PATCH to the session resource as application/trickle-ice-sdpfrag (RFC 9725 §4.3), candidates the server answers with join its answer. http(s) JSON targets: a PATCH to the offer URL with `{pc_id, candidates:[{candidate, sdp_mid, sdp_mline_index}]}` (Pipecat SmallWebRTC; --session-id-field renames pc_id). For servers that complete ICE only with trickled candidates.",
   }),
   "session-id-field": Flags.string({
     dependsOn: ["target"],
@@ -120,7 +120,10 @@ export function targetConfigFromFlags(flags: {
     if (target?.kind !== "whep") throw new Error(`Expected \`--target\` to be a WHEP endpoint (whep+http://…) when publishing with --push, got \`${flags.target}\`.`);
     push = { kind: "whip", url: parsed.url };
   }
-  if (flags.trickle && target?.kind !== "whep") throw new Error(`\`--trickle\` sends candidates in WHEP PATCH requests: it needs a whep+http(s):// target, got \`--target ${flags.target}\`.`);
+  if (flags.trickle && target?.kind !== "whep" && target?.kind !== "http-offer") {
+    throw new Error(`\`--trickle\` sends candidates in a PATCH (WHEP, or Pipecat's JSON): it needs a whep+http(s):// or http(s):// target, got \`--target ${flags.target}\`.`);
+  }
+  if (flags.trickle && flags["signaling-flow"] === "answer") throw new Error("`--trickle` trickles the offer's candidates; with `--signaling-flow answer` the server makes the offer.");
   const answerUrl = parseSignalingFlow(flags["signaling-flow"] ?? "offer", flags["answer-url"], target);
   const servers = parseIceServerFlags(flags["ice-server"] ?? []);
   const transport = flags["ice-transport"] ?? "all";

@@ -3,7 +3,7 @@ import { readJsonAnswer, readServerOffer, checkSdp, reportsFailure, serverRefusa
 import { kib, maxErrorBodyBytes, maxRedirects, maxSessionIdChars, maxSignalingBytes } from "./signaling-limits.js";
 import type { NegotiatedSession, ServerOffer, SignalingOptions } from "./signaling-options.js";
 import type { SessionDescription } from "./session-description.js";
-import { addCandidates, candidateFragment, fragmentCandidates, trickleContentType, withoutCandidates } from "./trickle-fragment.js";
+import { addCandidates, candidateFragment, fragmentCandidates, offerCandidates, trickleContentType, withoutCandidates } from "./trickle-fragment.js";
 
 /**
  * `POST /offer` with `{"sdp","type",…fields}` JSON, the convention of aiortc's examples and of
@@ -11,17 +11,41 @@ import { addCandidates, candidateFragment, fragmentCandidates, trickleContentTyp
  * standard way to end a session: it ends when the peer connection closes.
  */
 export async function negotiateOverHttpOffer(url: string, offer: SessionDescription, options: SignalingOptions): Promise<NegotiatedSession> {
-  const body = JSON.stringify({ ...options.offerFields, sdp: offer.sdp, type: offer.type });
+  const body = JSON.stringify({ ...options.offerFields, sdp: options.trickle ? withoutCandidates(offer.sdp) : offer.sdp, type: offer.type });
   const { response, text } = await withDeadline(options, async (signal) => {
     const { response } = await request(url, { method: "POST", headers: { "content-type": "application/json" }, body }, options, signal);
     return { response, text: await readBody(url, response, options, signal) };
   });
   if (!response.ok) throw statusError(url, response, text);
+  let negotiated: ReturnType<typeof readJsonAnswer>;
   try {
-    const { answer, sessionId } = readJsonAnswer(text, options);
-    return { answer, sessionId, close: () => undefined };
+    negotiated = readJsonAnswer(text, options);
   } catch (error) {
     throw unusableAnswer(url, error);
+  }
+  const { answer, sessionId } = negotiated;
+  if (options.trickle) {
+    if (sessionId === null) throw new Error(`Target at ${url} named no session in its answer (pc_id, …; or --session-id-field), which the trickled candidates must name.`);
+    await patchJsonCandidates(url, { [options.sessionIdField ?? "pc_id"]: sessionId, candidates: offerCandidates(offer.sdp) }, options);
+  }
+  return { answer, sessionId, close: () => undefined };
+}
+
+/**
+ * JSON trickle, Pipecat SmallWebRTC's way: `PATCH` the offer URL with `{pc_id, candidates:[{candidate,
+ * sdp_mid, sdp_mline_index}]}` (the session's field named as --session-id-field says, else `pc_id`).
+ * The server's own candidates came in its answer; its reply (`{"status":"success"}`) says only
+ * whether it took them.
+ */
+async function patchJsonCandidates(url: string, payload: Record<string, unknown>, options: SignalingOptions): Promise<void> {
+  const { response, text } = await withDeadline(options, async (signal) => {
+    const { response } = await request(url, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) }, options, signal);
+    return { response, text: await readBody(url, response, options, signal) };
+  });
+  const refusal = response.ok ? answerReceipt(text) : `: HTTP ${response.status}${response.statusText ? ` ${snippet(response.statusText, 80)}` : ""}${snippet(text) ? `: ${snippet(text)}` : ""}`;
+  if (refusal !== null) {
+    const hint = response.status === 405 || response.status === 501 ? " Does it take trickled candidates? Without --trickle the offer carries them all." : "";
+    throw new Error(`Target at ${url} refused the trickled candidates${refusal}.${hint}`);
   }
 }
 

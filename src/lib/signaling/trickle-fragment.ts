@@ -35,6 +35,18 @@ export function candidateFragment(sdp: string): string {
     .join("\r\n") + "\r\n";
 }
 
+/**
+ * The offer's candidates one by one, as a browser's `onicecandidate` hands them out
+ * (`candidate:…` with its media section's mid and index): what JSON trickle carries
+ * (Pipecat's `PATCH /api/offer {pc_id, candidates:[{candidate, sdp_mid, sdp_mline_index}]}`).
+ */
+export function offerCandidates(sdp: string): { candidate: string; sdp_mid: string; sdp_mline_index: number }[] {
+  return mediaSections(splitLines(sdp)).flatMap((section, index) => {
+    const mid = section.find((line) => line.startsWith("a=mid:"))?.slice("a=mid:".length) ?? String(index);
+    return section.filter((line) => line.startsWith("a=candidate:")).map((line) => ({ candidate: line.slice(2), sdp_mid: mid, sdp_mline_index: index }));
+  });
+}
+
 /** The candidate lines of a fragment a server sent back (`a=candidate:…`), in order. */
 export function fragmentCandidates(fragment: string): string[] {
   return splitLines(fragment).filter((line) => line.startsWith("a=candidate:"));

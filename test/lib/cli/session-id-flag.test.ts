@@ -31,9 +31,11 @@ test("--signaling-flow answer takes --answer-url (relative to the target, {sessi
   assert.throws(() => targetConfigFromFlags({ ...base, "signaling-flow": "answer", "answer-url": "ftp://x/{session}" }), { message: "Expected `--answer-url` to be an http(s) URL, `{session}` where the server's session id goes, got `ftp://x/{session}`." });
 });
 
-test("--trickle is for WHEP targets; elsewhere it is one line", () => {
+test("--trickle is for WHEP and JSON (Pipecat) targets; elsewhere it is one line", () => {
   assert.equal(targetConfigFromFlags({ ...base, target: "whep+http://127.0.0.1:8889/whep", trickle: true }).signaling.trickle, true);
-  assert.throws(() => targetConfigFromFlags({ ...base, trickle: true }), {
-    message: "`--trickle` sends candidates in WHEP PATCH requests: it needs a whep+http(s):// target, got `--target http://127.0.0.1:8010/webrtc/offer`.",
+  assert.equal(targetConfigFromFlags({ ...base, trickle: true }).signaling.trickle, true);
+  assert.throws(() => targetConfigFromFlags({ ...base, target: "ws://127.0.0.1:8010/ws", trickle: true }), {
+    message: "`--trickle` sends candidates in a PATCH (WHEP, or Pipecat's JSON): it needs a whep+http(s):// or http(s):// target, got `--target ws://127.0.0.1:8010/ws`.",
   });
+  assert.throws(() => targetConfigFromFlags({ ...base, trickle: true, "signaling-flow": "answer", "answer-url": "/s/{session}" }), /with `--signaling-flow answer` the server makes the offer/);
 });

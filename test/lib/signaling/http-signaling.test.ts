@@ -29,7 +29,13 @@ function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
     res.writeHead(201, { "content-type": "application/sdp", location: "/whep/resource/7" }).end("v=0\r\nwhep-answer");
   } else if (req.url === "/whep/resource/7" && req.method === "DELETE") {
     res.writeHead(200).end();
-  } else if (req.url === "/pipecat") {
+  } else if (req.url === "/api/offer" && req.method === "POST") {
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ type: "answer", sdp: "v=0\r\nanswer", pc_id: "pc-7" }));
+  } else if (req.url === "/api/offer" && req.method === "PATCH") {
+    const { pc_id } = JSON.parse(body) as { pc_id?: string };
+    if (pc_id === "pc-7") res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "success" }));
+    else res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ detail: "Peer connection not found" }));
+  } else if (req.url === "/pipecat" && req.method === "POST") {
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ type: "answer", sdp: "v=0\r\nanswer", pc_id: "SmallWebRTCConnection#0-1f2e" }));
   } else if (req.url === "/fastrtc") {
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ type: "answer", sdp: "v=0\r\nanswer" }));
@@ -151,6 +157,32 @@ describe("WHEP with --trickle (RFC 9725 §4.3)", () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.deepEqual([requests.at(-1)!.method, requests.at(-1)!.url], ["DELETE", "/no-trickle/r2"]);
+  });
+});
+
+describe("JSON offer with --trickle (Pipecat SmallWebRTC's PATCH /api/offer)", () => {
+  const offerWithCandidates = "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\na=candidate:0 1 UDP 2130706431 127.0.0.1 50000 typ host\r\na=candidate:1 1 UDP 2130706431 10.0.0.1 50001 typ host\r\na=end-of-candidates\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1\r\n";
+  test("the offer goes without candidates; they follow in a PATCH to the offer URL naming the answer's pc_id", async () => {
+    const negotiated = await negotiateOverHttpOffer(`${base}/api/offer`, { type: "offer", sdp: offerWithCandidates }, { ...options, trickle: true });
+    assert.equal(negotiated.sessionId, "pc-7");
+    const [post, patch] = requests.slice(-2);
+    assert.doesNotMatch(JSON.parse(post!.body).sdp, /candidate/, "the offer carries no candidate");
+    assert.deepEqual([patch!.method, patch!.url, patch!.headers["content-type"], patch!.headers.authorization], ["PATCH", "/api/offer", "application/json", "Bearer t0k"]);
+    assert.deepEqual(JSON.parse(patch!.body), {
+      pc_id: "pc-7",
+      candidates: [
+        { candidate: "candidate:0 1 UDP 2130706431 127.0.0.1 50000 typ host", sdp_mid: "0", sdp_mline_index: 0 },
+        { candidate: "candidate:1 1 UDP 2130706431 10.0.0.1 50001 typ host", sdp_mid: "0", sdp_mline_index: 0 },
+      ],
+    });
+  });
+  test("a PATCH the server refuses, or an answer with no session to name: one line each", async () => {
+    await assert.rejects(negotiateOverHttpOffer(`${base}/api/offer`, { type: "offer", sdp: offerWithCandidates }, { ...options, trickle: true, sessionIdField: "sessionid" }), {
+      message: `Target at ${base}/api/offer named no session in its answer (pc_id, …; or --session-id-field), which the trickled candidates must name.`,
+    });
+    await assert.rejects(negotiateOverHttpOffer(`${base}/pipecat`, { type: "offer", sdp: offerWithCandidates }, { ...options, trickle: true }), {
+      message: `Target at ${base}/pipecat refused the trickled candidates: HTTP 404 Not Found: missing.`,
+    });
   });
 });
 
