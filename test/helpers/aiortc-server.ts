@@ -93,7 +93,8 @@ export async function startFixtureServer(path: string, args: string[] = [], opti
         reject(new Error(`${path} exited (${code}) before listening: ${stderr}`));
       });
     });
-    return { port, base: `${options.host ?? "127.0.0.1"}:${port}`, pid: child.pid!, stop };
+    const host = options.host ?? "127.0.0.1";
+    return { port, base: `${host.includes(":") ? `[${host}]` : host}:${port}`, pid: child.pid!, stop };
   } catch (error) {
     await stop();
     throw error;

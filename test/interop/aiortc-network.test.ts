@@ -9,7 +9,8 @@
 // The offset must come back within aiortc's tolerance (docs/targets.md, ±3 ms) and result.json must
 // say which candidate pair carried the media. Then the same through a TURN relay: Debian's coturn,
 // started in the server's namespace on 10.213.0.2:3478 with relay ports 49160–49200 only, and
-// `--ice-transport relay`: the probe's candidate must be a relay candidate coturn allocated.
+// `--ice-transport relay`: the probe's candidate must be a relay candidate coturn allocated. Last, the
+// path over IPv6 only (ULA addresses of the test's own on the veth).
 import { strict as assert } from "node:assert";
 import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
@@ -190,5 +191,40 @@ describe("a server in another network namespace that offers no loopback candidat
         await exited;
       }
     }
+  });
+});
+
+// The same path over IPv6 only: ULA addresses of the test's own (fd00:213::/64) on the veth, no IPv4
+// on it, the server offering its one IPv6 host candidate; the probe gathers on every interface.
+describe("a server reachable over IPv6 only", { skip: skip ?? false }, () => {
+  const v6 = { client: "fd00:213::1", server: "fd00:213::2" };
+  let pair: NamespacePair;
+  let server: AiortcServer;
+  before(async () => {
+    pair = await createNamespacePair();
+    for (const [end, dev, address] of [[pair.client, "avs-c", v6.client], [pair.server, "avs-s", v6.server]] as const) {
+      spawnSync("ip", ["-n", end.name, "addr", "flush", "dev", dev], { encoding: "utf8" });
+      // nodad: usable at once (duplicate address detection would hold it for a second or two).
+      const added = spawnSync("ip", ["-n", end.name, "addr", "add", `${address}/64`, "dev", dev, "nodad"], { encoding: "utf8" });
+      assert.equal(added.status, 0, added.stderr);
+    }
+    server = await startAiortcServer(["--offset-ms", "40"], { netns: pair.server.name, host: v6.server });
+  });
+  after(async () => {
+    await server?.stop();
+    if (pair) await removeNamespaces([pair.client.name, pair.server.name]);
+  });
+
+  test("+40 ms over IPv6 host candidates at both ends", async (t) => {
+    const out = join(tempDir("avsync-net-"), "run");
+    const { code, result, stderr } = await benchIn(pair.client.name, ["--target", `http://${server.base}/offer`, "--duration", String(durationS), "--out", out]);
+    assert.ok(result, `no JSON result (exit ${code}): ${stderr.slice(-400)}`);
+    assert.equal(result.complete, true, result.incompleteReason ?? "");
+    const path = result.received.icePath!;
+    t.diagnostic(`media path ${JSON.stringify(path)}`);
+    assert.deepEqual([path.local.type, path.local.address], ["host", v6.client]);
+    assert.deepEqual([path.remote.type, path.remote.address, path.remote.protocol], ["host", v6.server, "udp"]);
+    const sender = result.probe!.content.senderOffsetMs.p50!;
+    assert.ok(Math.abs(sender - 40) <= toleranceMs, `sender-clock offset ${sender.toFixed(2)} ms vs 40`);
   });
 });
