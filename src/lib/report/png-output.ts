@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ChartConfiguration } from "chart.js";
-import { ChartJSNodeCanvas } from "chartjs-node-canvas";
+import type { ChartJSNodeCanvas } from "chartjs-node-canvas";
 import type { ChartSpec } from "./chart-specs.js";
 import type { ReportOutput } from "./report-output.js";
 
@@ -23,7 +23,11 @@ export const pngOutput: ReportOutput = {
   name: "png",
   async write(input, folder) {
     if (input.kind !== "run") return [];
-    canvas ??= new ChartJSNodeCanvas({ width: widthPx, height: heightPx, backgroundColour: "white" });
+    // Loaded on first use: the native canvas is the heaviest thing a command can import, and only PNGs need it.
+    if (canvas === undefined) {
+      const { ChartJSNodeCanvas } = await import("chartjs-node-canvas");
+      canvas = new ChartJSNodeCanvas({ width: widthPx, height: heightPx, backgroundColour: "white" });
+    }
     const written: string[] = [];
     for (const spec of input.run.charts) {
       const path = join(folder, `${spec.id}.png`);
