@@ -21,4 +21,14 @@ describe("--media: the user's clip", { skip: ffmpegMissing() ?? false }, () => {
     for (const m of probe.content.markers) assert.ok(Math.abs(m.senderOffsetMs! - 80) <= 1, `marker ${m.markerIndex}: ${m.senderOffsetMs}`);
     assert.equal(probe.continuity.video.discontinuities.length, 0);
   });
+
+  test("regression: a clip at 30 fps (the default) is pushed, not refused as shorter than 1 s", async () => {
+    // Rounded to microseconds, 1/30 s made the loop's step 666.66 s and every 30-fps clip was refused.
+    const clip = makeSyncClip({ width: 320, height: 180, fps: 30, flashFrames: 1, beepHz: 1000, beepMs: 60, sampleRate: 48_000, offsetMs: 80, durationS: 5 });
+    const result = await benchWith({ durationS: 4, pattern: { mediaFile: clip.path, leadInS: 0, fps: 30, width: 320, height: 180 } });
+    assert.equal(result.complete, true, result.incompleteReason ?? "");
+    const probe = result.probe!;
+    assert.ok(probe.markers.paired >= 3, `paired ${probe.markers.paired}`);
+    for (const m of probe.content.markers) assert.ok(Math.abs(m.senderOffsetMs! - 80) <= 1, `marker ${m.markerIndex}: ${m.senderOffsetMs}`);
+  });
 });

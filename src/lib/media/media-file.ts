@@ -20,7 +20,7 @@ export async function encodeMediaFile(options: PatternOptions): Promise<EncodedP
   const file = options.mediaFile!;
   const pcm = new Float32Array((await runFfmpeg(["-i", file, "-vn", "-ac", "1", "-ar", String(patternSampleRate), "-f", "f32le", "pipe:1"], file)).buffer.slice(0));
   // The loop is as long as the shorter track, in steps that hold whole frames of both.
-  const stepS = lcmSeconds(1 / options.fps, patternAudioFrameSamples / patternSampleRate);
+  const stepS = commonStepS(options.fps, patternAudioFrameSamples, patternSampleRate);
   const videoFramesMax = Math.floor((await probeDurationS(file)) * options.fps);
   const loopS = Math.floor(Math.min(pcm.length / patternSampleRate, videoFramesMax / options.fps) / stepS + 1e-9) * stepS;
   if (!(loopS >= minClipS)) throw new Error(`\`${file}\` holds ${(pcm.length / patternSampleRate).toFixed(2)} s of audio and ${videoFramesMax} video frames; --media needs at least ${minClipS} s of both.`);
@@ -38,11 +38,18 @@ export async function encodeMediaFile(options: PatternOptions): Promise<EncodedP
 }
 
 // Seconds that hold a whole number of both periods (1/fps and 20 ms), e.g. 0.1 s at 30 fps.
-function lcmSeconds(a: number, b: number): number {
-  const scale = 1e6;
+/**
+ * The shortest time that holds whole video frames (1/fps s) and whole audio frames (samples/rate s),
+ * in exact integers: with fractions 1/fps and samples/rate = p/q (reduced), it is lcm(1, p)·… over
+ * gcd(fps, q) — for 30 fps and 960/48000 = 1/50, 1/gcd(30, 50) = 0.1 s. (Rounded microseconds made
+ * 1/30 s 33,333 µs, and the "common step" 666.66 s: every --media clip at 30 fps was refused.)
+ */
+export function commonStepS(fps: number, audioFrameSamples: number, sampleRate: number): number {
   const gcd = (x: number, y: number): number => (y === 0 ? x : gcd(y, x % y));
-  const [x, y] = [Math.round(a * scale), Math.round(b * scale)];
-  return (x * y) / gcd(x, y) / scale;
+  const g = gcd(audioFrameSamples, sampleRate);
+  const [p, q] = [audioFrameSamples / g, sampleRate / g];
+  // lcm(1/fps, p/q) = lcm(1, p) / gcd(fps, q) = p / gcd(fps, q)
+  return p / gcd(fps, q);
 }
 
 async function probeDurationS(file: string): Promise<number> {
