@@ -1,0 +1,156 @@
+// How many concurrent A/V sessions this machine sustains (issue 15): the embedded target pushes the
+// 640×360 / 30 fps pattern to N of avsync's own probes on the same machine, and a case holds when the
+// pusher's lateness p99 is ≤ 5 ms over every frame of every session and every session received ≥ 29
+// distinct video frames a second over its steady part. N climbs 1, 2, 4, 8, … until a case fails,
+// then is bisected. Prints sessions sustained, what failed first (the limiting resource) and CPU per
+// session, with the anchor issue 15 measured for aiortc on the original design beside it.
+// The content is a busy clip (ffmpeg's testsrc2 and a tone, made here at start) re-encoded to VP8 at
+// --bitrate (default 1M): avsync's own pattern is flat blocks that VP8 sends in ~50 kbit/s, which
+// would flatter the figure. `--content pattern` measures with the pattern anyway.
+//   node --import tsx scripts/perf-capacity.ts [--max 96] [--duration 10] [--bitrate 1M] [--content clip|pattern]
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { performance } from "node:perf_hooks";
+import { summarize } from "../src/lib/analysis/index.js";
+import { recordProbeSession, type ProbeRecording } from "../src/lib/probe/index.js";
+import { noInjections, type PacingReport } from "../src/lib/pusher/index.js";
+import { negotiateOverWebSocket } from "../src/lib/signaling/index.js";
+import { startEmbeddedTargetThread, type TargetSession } from "../src/lib/target/index.js";
+import { parseBitrate } from "../src/lib/cli/parse-values.js";
+
+const { values } = parseArgs({
+  options: { max: { type: "string", default: "96" }, duration: { type: "string", default: "10" }, bitrate: { type: "string", default: "1M" }, content: { type: "string", default: "clip" } },
+});
+const maxSessions = Number(values.max);
+const durationS = Number(values.duration);
+if (!Number.isInteger(maxSessions) || maxSessions < 1 || maxSessions > 200) throw new Error(`Expected --max between 1 and 200, got \`${values.max}\`.`);
+if (!(durationS >= 5 && durationS <= 120)) throw new Error(`Expected --duration between 5 and 120 s, got \`${values.duration}\`.`);
+
+if (values.content !== "clip" && values.content !== "pattern") throw new Error(`Expected --content clip or pattern, got \`${values.content}\`.`);
+const bitrateBps = parseBitrate(values.bitrate!);
+const clipDir = mkdtempSync(join(tmpdir(), "avsync-capacity-"));
+process.once("exit", () => rmSync(clipDir, { recursive: true, force: true }));
+let mediaFile: string | null = null;
+if (values.content === "clip") {
+  mediaFile = join(clipDir, "busy.mkv");
+  execFileSync("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "12", "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-c:a", "flac", mediaFile]);
+}
+const pattern = { width: 640, height: 360, fps: 30, videoBitrateBps: bitrateBps, ...(mediaFile ? { mediaFile, leadInS: 0 } : {}) };
+const latenessLimitMs = 5;
+const fpsFloor = 29;
+// The first 2 s (connections coming up) and the last second (sessions ending) are not steady.
+const steadyFromS = 2;
+const steadyTailS = 1;
+const anchor = { sessions: 8, what: "a Python aiortc server on the original design (issue 15's measurement, 2 cores)" };
+
+interface CaseResult {
+  sessions: number;
+  connected: number;
+  latenessP99Ms: number;
+  minFps: number;
+  videoKbps: number;
+  cpuMsPerSessionPerS: number;
+  probeLoopUtilization: number;
+  failed: string | null;
+}
+
+// Distinct video frames (RTP timestamps) a session received per second over its steady part, and
+// the video payload bitrate that carried them.
+function steadyVideo(recording: ProbeRecording): { fps: number; kbps: number } {
+  if (recording.connectedAtMs === null) return { fps: 0, kbps: 0 };
+  const from = recording.connectedAtMs + steadyFromS * 1000;
+  const to = (recording.endedAtMs ?? performance.now()) - steadyTailS * 1000;
+  const frames = new Set<number>();
+  let bytes = 0;
+  for (const packet of recording.video.packets) {
+    if (packet.arrivalMs < from || packet.arrivalMs >= to) continue;
+    frames.add(packet.rtpTs);
+    bytes += packet.payload.length;
+  }
+  const seconds = (to - from) / 1000;
+  return seconds > 0 ? { fps: frames.size / seconds, kbps: (bytes * 8) / 1000 / seconds } : { fps: 0, kbps: 0 };
+}
+
+async function runCase(sessions: number): Promise<CaseResult> {
+  const target = await startEmbeddedTargetThread({ mode: "paced", pattern, injections: noInjections, sessionDurationS: durationS, maxSessions: sessions });
+  const started: TargetSession[] = [];
+  target.on("session", (session) => started.push(session));
+  const elu0 = performance.eventLoopUtilization();
+  const cpu0 = process.cpuUsage();
+  const recordings = await Promise.all(
+    Array.from({ length: sessions }, () =>
+      recordProbeSession({ negotiate: (offer) => negotiateOverWebSocket(target.url, offer, 10_000), durationMs: durationS * 1000 + 300 }).catch(() => null),
+    ),
+  );
+  const elu = performance.eventLoopUtilization(elu0);
+  const cpu = process.cpuUsage(cpu0);
+  const reports: PacingReport[] = await Promise.all(started.map((s) => (s.stop(), s.finished)));
+  await target.close();
+  const connected = recordings.filter((r): r is ProbeRecording => r !== null && r.connectedAtMs !== null);
+  const lateness = summarize(reports.flatMap((r) => [...r.audio.latenessMs, ...r.video.latenessMs].map(([, ms]) => ms)));
+  const video = connected.map(steadyVideo);
+  const minFps = video.length === sessions ? Math.min(...video.map((v) => v.fps)) : 0;
+  const latenessP99Ms = lateness.p99 ?? Number.POSITIVE_INFINITY;
+  const failed =
+    connected.length < sessions
+      ? `${sessions - connected.length} session(s) did not connect (signaling, ICE or DTLS)`
+      : latenessP99Ms > latenessLimitMs
+        ? `the pusher fell behind: lateness p99 ${latenessP99Ms.toFixed(2)} ms > ${latenessLimitMs} ms (its one thread)`
+        : minFps < fpsFloor
+          ? `a session received ${minFps.toFixed(1)} fps < ${fpsFloor} (delivery: the probes' thread or the pusher's)`
+          : null;
+  return {
+    sessions,
+    connected: connected.length,
+    latenessP99Ms,
+    minFps,
+    videoKbps: video.length ? video.reduce((sum, v) => sum + v.kbps, 0) / video.length : 0,
+    cpuMsPerSessionPerS: (cpu.user + cpu.system) / 1000 / sessions / durationS,
+    probeLoopUtilization: elu.utilization,
+    failed,
+  };
+}
+
+const results: CaseResult[] = [];
+async function measure(sessions: number): Promise<CaseResult> {
+  process.stderr.write(`… ${sessions} session(s), ${durationS} s`);
+  const result = await runCase(sessions);
+  process.stderr.write(`: ${result.failed ?? "held"} (lateness p99 ${result.latenessP99Ms.toFixed(2)} ms, min ${result.minFps.toFixed(1)} fps)\n`);
+  results.push(result);
+  return result;
+}
+
+let held = 0;
+let failedAt: number | null = null;
+for (let n = 1; n <= maxSessions; n = Math.min(maxSessions, n * 2)) {
+  if ((await measure(n)).failed) {
+    failedAt = n;
+    break;
+  }
+  held = n;
+  if (n === maxSessions) break;
+}
+// Bisect between the last case that held and the first that failed, to within 2 sessions.
+while (failedAt !== null && failedAt - held > 2) {
+  const n = Math.floor((held + failedAt) / 2);
+  if ((await measure(n)).failed) failedAt = n;
+  else held = n;
+}
+
+const f = (n: number, d = 1): string => n.toFixed(d);
+console.log(`avsync capacity — ${cpus().length}× ${cpus()[0]?.model ?? "?"}, Node ${process.version}; 640×360 / 30 fps VP8, ${values.content === "clip" ? `a busy clip at ${values.bitrate}` : "avsync's pattern"}, ${durationS} s a case, probes on the same machine`);
+console.log("sessions  connected  lateness p99 (ms)  min fps  video kbit/s  CPU ms/s per session  probe thread busy  verdict");
+for (const r of [...results].sort((a, b) => a.sessions - b.sessions)) {
+  console.log(
+    `${String(r.sessions).padStart(8)}  ${String(r.connected).padStart(9)}  ${f(r.latenessP99Ms, 2).padStart(17)}  ${f(r.minFps).padStart(7)}  ${f(r.videoKbps, 0).padStart(12)}  ${f(r.cpuMsPerSessionPerS).padStart(20)}  ${f(r.probeLoopUtilization * 100).padStart(15)} %  ${r.failed ?? "held"}`,
+  );
+}
+const best = results.find((r) => r.sessions === held);
+const limit = results.find((r) => r.sessions === failedAt);
+console.log("");
+console.log(`sustained: ${held} sessions${failedAt === null ? ` (every case up to --max ${maxSessions} held)` : `; at ${failedAt}: ${limit!.failed}`}`);
+if (best) console.log(`CPU per session at ${held}: ${f(best.cpuMsPerSessionPerS)} ms/s (pusher thread + probes, this process)`);
+console.log(`anchor: ${anchor.sessions} sessions, ${anchor.what}; ratio ${f(held / anchor.sessions, 2)}× (goal 5×)`);
