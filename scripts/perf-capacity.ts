@@ -7,7 +7,9 @@
 // The content is a busy clip (ffmpeg's testsrc2 and a tone, made here at start) re-encoded to VP8 at
 // --bitrate (default 1M): avsync's own pattern is flat blocks that VP8 sends in ~50 kbit/s, which
 // would flatter the figure. `--content pattern` measures with the pattern anyway.
-//   node --import tsx scripts/perf-capacity.ts [--max 96] [--duration 10] [--bitrate 1M] [--content clip|pattern]
+// Sessions are sharded over --threads pusher threads (default: one per core), each an embedded target
+// of its own taking every --threads-th session; --threads 1 is `avsync bench`'s one pusher thread.
+//   node --import tsx scripts/perf-capacity.ts [--threads 2] [--max 96] [--duration 10] [--bitrate 1M] [--content clip|pattern]
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -22,9 +24,11 @@ import { startEmbeddedTargetThread, type TargetSession } from "../src/lib/target
 import { parseBitrate } from "../src/lib/cli/parse-values.js";
 
 const { values } = parseArgs({
-  options: { max: { type: "string", default: "96" }, duration: { type: "string", default: "10" }, bitrate: { type: "string", default: "1M" }, content: { type: "string", default: "clip" } },
+  options: { threads: { type: "string", default: String(cpus().length) }, max: { type: "string", default: "96" }, duration: { type: "string", default: "10" }, bitrate: { type: "string", default: "1M" }, content: { type: "string", default: "clip" } },
 });
 const maxSessions = Number(values.max);
+const pusherThreads = Number(values.threads);
+if (!Number.isInteger(pusherThreads) || pusherThreads < 1 || pusherThreads > 16) throw new Error(`Expected --threads between 1 and 16, got \`${values.threads}\`.`);
 const durationS = Number(values.duration);
 if (!Number.isInteger(maxSessions) || maxSessions < 1 || maxSessions > 200) throw new Error(`Expected --max between 1 and 200, got \`${values.max}\`.`);
 if (!(durationS >= 5 && durationS <= 120)) throw new Error(`Expected --duration between 5 and 120 s, got \`${values.duration}\`.`);
@@ -75,20 +79,23 @@ function steadyVideo(recording: ProbeRecording): { fps: number; kbps: number } {
 }
 
 async function runCase(sessions: number): Promise<CaseResult> {
-  const target = await startEmbeddedTargetThread({ mode: "paced", pattern, injections: noInjections, sessionDurationS: durationS, maxSessions: sessions });
+  const threads = Math.min(pusherThreads, sessions);
+  const targets = await Promise.all(
+    Array.from({ length: threads }, () => startEmbeddedTargetThread({ mode: "paced", pattern, injections: noInjections, sessionDurationS: durationS, maxSessions: Math.ceil(sessions / threads) })),
+  );
   const started: TargetSession[] = [];
-  target.on("session", (session) => started.push(session));
+  for (const target of targets) target.on("session", (session) => started.push(session));
   const elu0 = performance.eventLoopUtilization();
   const cpu0 = process.cpuUsage();
   const recordings = await Promise.all(
-    Array.from({ length: sessions }, () =>
-      recordProbeSession({ negotiate: (offer) => negotiateOverWebSocket(target.url, offer, 10_000), durationMs: durationS * 1000 + 300 }).catch(() => null),
+    Array.from({ length: sessions }, (_, i) =>
+      recordProbeSession({ negotiate: (offer) => negotiateOverWebSocket(targets[i % threads]!.url, offer, 10_000), durationMs: durationS * 1000 + 300 }).catch(() => null),
     ),
   );
   const elu = performance.eventLoopUtilization(elu0);
   const cpu = process.cpuUsage(cpu0);
   const reports: PacingReport[] = await Promise.all(started.map((s) => (s.stop(), s.finished)));
-  await target.close();
+  await Promise.all(targets.map((target) => target.close()));
   const connected = recordings.filter((r): r is ProbeRecording => r !== null && r.connectedAtMs !== null);
   const lateness = summarize(reports.flatMap((r) => [...r.audio.latenessMs, ...r.video.latenessMs].map(([, ms]) => ms)));
   const video = connected.map(steadyVideo);
@@ -98,7 +105,7 @@ async function runCase(sessions: number): Promise<CaseResult> {
     connected.length < sessions
       ? `${sessions - connected.length} session(s) did not connect (signaling, ICE or DTLS)`
       : latenessP99Ms > latenessLimitMs
-        ? `the pusher fell behind: lateness p99 ${latenessP99Ms.toFixed(2)} ms > ${latenessLimitMs} ms (its one thread)`
+        ? `the pushers fell behind: lateness p99 ${latenessP99Ms.toFixed(2)} ms > ${latenessLimitMs} ms (${threads} thread${threads === 1 ? "" : "s"})`
         : minFps < fpsFloor
           ? `a session received ${minFps.toFixed(1)} fps < ${fpsFloor} (delivery: the probes' thread or the pusher's)`
           : null;
@@ -141,7 +148,7 @@ while (failedAt !== null && failedAt - held > 2) {
 }
 
 const f = (n: number, d = 1): string => n.toFixed(d);
-console.log(`avsync capacity — ${cpus().length}× ${cpus()[0]?.model ?? "?"}, Node ${process.version}; 640×360 / 30 fps VP8, ${values.content === "clip" ? `a busy clip at ${values.bitrate}` : "avsync's pattern"}, ${durationS} s a case, probes on the same machine`);
+console.log(`avsync capacity — ${cpus().length}× ${cpus()[0]?.model ?? "?"}, Node ${process.version}; 640×360 / 30 fps VP8, ${values.content === "clip" ? `a busy clip at ${values.bitrate}` : "avsync's pattern"}, ${durationS} s a case, ${pusherThreads} pusher thread${pusherThreads === 1 ? "" : "s"}, probes on the same machine`);
 console.log("sessions  connected  lateness p99 (ms)  min fps  video kbit/s  CPU ms/s per session  probe thread busy  verdict");
 for (const r of [...results].sort((a, b) => a.sessions - b.sessions)) {
   console.log(
@@ -152,5 +159,5 @@ const best = results.find((r) => r.sessions === held);
 const limit = results.find((r) => r.sessions === failedAt);
 console.log("");
 console.log(`sustained: ${held} sessions${failedAt === null ? ` (every case up to --max ${maxSessions} held)` : `; at ${failedAt}: ${limit!.failed}`}`);
-if (best) console.log(`CPU per session at ${held}: ${f(best.cpuMsPerSessionPerS)} ms/s (pusher thread + probes, this process)`);
+if (best) console.log(`CPU per session at ${held}: ${f(best.cpuMsPerSessionPerS)} ms/s (pusher threads + probes, this process)`);
 console.log(`anchor: ${anchor.sessions} sessions, ${anchor.what}; ratio ${f(held / anchor.sessions, 2)}× (goal 5×)`);
