@@ -24,7 +24,11 @@ test("avsync bench --json prints the result that result.json holds; the summary 
     assert.equal(human.code, 0, human.stderr);
     assert.equal(human.stdout, "");
     assert.match(human.stderr, /content, sender clock \(SR\)\s+mean\s+40\.\d/);
-    assert.match(human.stderr, /error kind: content-offset/);
+    // The summary prints the run's own verdict. Whether that verdict is right is judged against what the
+    // pusher really sent in test/e2e/bench-injections.test.ts: here, with a core busy, arrival read
+    // +78 ms against the sender clock's +40 and the verdict was rightly "mixed".
+    const { errorKind } = JSON.parse(readFileSync(join(out, "result.json"), "utf8")).probe;
+    assert.ok(human.stderr.includes(`error kind: ${errorKind.kind} — ${errorKind.explanation}`), human.stderr);
     assert.match(human.stderr, /Verdict \(ITU-R BT\.1359 detectability -125…\+45 ms\): PASS/);
   } finally {
     rmSync(out, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { performance } from "node:perf_hooks";
 import { describe, test } from "node:test";
 import { RtcpSrPacket, type RtcpPacket, type RtpPacket } from "werift";
-import { unixMsFromNtp } from "../../../src/lib/analysis/index.js";
+import { stallDelayBoundMs, unixMsFromNtp } from "../../../src/lib/analysis/index.js";
 import { encodeTestPattern, type PatternOptions } from "../../../src/lib/media/index.js";
 import { PusherSession, noInjections, type Injections, type MediaOutput, type PusherMode } from "../../../src/lib/pusher/index.js";
 
@@ -10,6 +10,7 @@ import { PusherSession, noInjections, type Injections, type MediaOutput, type Pu
 // it takes it: on an idle machine 0.1 ms apart, but the thread can be preempted between the two, a
 // scheduler slice on a busy one (1.3 ms seen with a neighbour holding a core): 5 ms still tells a frame
 // (20 or 33 ms) or a beep's place in its frame from another.
+// A longer preemption shows as a stall of the pusher's own thread (report.loopStalls), which is added.
 const handOffMs = 5;
 
 interface Sent {
@@ -71,12 +72,16 @@ describe("PusherSession (paced)", () => {
         });
       }
     }
-    // The ledger's lateness is the send time the output saw, against the schedule (a busy machine only moves both).
+    // The ledger's lateness is the send time the output saw, against the schedule (a busy machine only
+    // moves both), within the hand-off plus the pusher thread's own stalls around it: a busy-core CI
+    // run saw frame 5 handed over 5.4 ms after the ledger's stamp.
     assert.equal(report.audio.latenessMs.length, 60);
     for (const [stream, stepMs, pacing] of [[audio, 20, report.audio], [video, 1000 / 30, report.video]] as const) {
       pacing.latenessMs.forEach(([index, lateMs], i) => {
-        const seenLateMs = performance.timeOrigin + stream.packets[i]!.atMs - (report.anchorUnixMs! + index * stepMs);
-        assert.ok(lateMs >= 0 && Math.abs(seenLateMs - lateMs) < handOffMs, `frame ${index}: ledger ${lateMs} ms late, the output saw ${seenLateMs}`);
+        const dueUnixMs = report.anchorUnixMs! + index * stepMs;
+        const seenLateMs = performance.timeOrigin + stream.packets[i]!.atMs - dueUnixMs;
+        const allowedMs = handOffMs + stallDelayBoundMs(report.loopStalls!, dueUnixMs + lateMs);
+        assert.ok(lateMs >= 0 && Math.abs(seenLateMs - lateMs) < allowedMs, `frame ${index}: ledger ${lateMs} ms late, the output saw ${seenLateMs} (allowed ${allowedMs} ms)`);
       });
     }
   });
@@ -89,8 +94,9 @@ describe("PusherSession (paced)", () => {
     for (const [k, marker] of report.markers!.entries()) {
       const flash = video.packets.find((p) => p.ts === (video.packets[0]!.ts + (15 + 30 * k) * 3000) >>> 0)!;
       const beep = audio.packets[21 + 50 * k]!;
-      assert.ok(Math.abs(marker.flashSentUnixMs! - (performance.timeOrigin + flash.atMs)) < handOffMs, `marker ${k}: flash left ${marker.flashSentUnixMs}, the output saw ${performance.timeOrigin + flash.atMs}`);
-      assert.ok(Math.abs(marker.beepSentUnixMs! - (performance.timeOrigin + beep.atMs)) < handOffMs, `marker ${k}: beep left ${marker.beepSentUnixMs}, the output saw ${performance.timeOrigin + beep.atMs}`);
+      const stalls = report.loopStalls!;
+      assert.ok(Math.abs(marker.flashSentUnixMs! - (performance.timeOrigin + flash.atMs)) < handOffMs + stallDelayBoundMs(stalls, marker.flashSentUnixMs!), `marker ${k}: flash left ${marker.flashSentUnixMs}, the output saw ${performance.timeOrigin + flash.atMs}`);
+      assert.ok(Math.abs(marker.beepSentUnixMs! - (performance.timeOrigin + beep.atMs)) < handOffMs + stallDelayBoundMs(stalls, marker.beepSentUnixMs!), `marker ${k}: beep left ${marker.beepSentUnixMs}, the output saw ${performance.timeOrigin + beep.atMs}`);
     }
   });
 
