@@ -245,7 +245,10 @@ describe("the serve page in headless Chromium", { skip: skipWithoutChromium }, (
       t.diagnostic(`${held} flash callbacks held; ${named.length} of ${state.markers.length} flashes named by RTP, ${state.frames.drawnAhead} late callbacks, ${state.unseenFlashes.length} unseen`);
       assert.ok(held >= 5, `${held} flash callbacks held in 14 s`);
       assert.ok(named.length >= held - 1, `${named.length} flashes named by RTP of ${held} held`);
-      assert.ok(named.every((m) => m.markerCode % 2 === 1), `only held (odd) markers are named by RTP: ${named.map((m) => m.markerCode).join(", ")}`);
+      // An even marker is named by RTP only when Chromium ran its callback late on its own (a plain CI run:
+      // marker 0, at the start): no more of them than the late callbacks the page counted beyond those held.
+      const unheldNamed = named.filter((m) => m.markerCode % 2 === 0);
+      assert.ok(unheldNamed.length <= Math.max(0, state.frames.drawnAhead - held), `even markers named by RTP: ${named.map((m) => m.markerCode).join(", ")}, with ${state.frames.drawnAhead} late callbacks of which ${held} held`);
       assert.ok(state.frames.drawnAhead >= named.length, `${state.frames.drawnAhead} late callbacks counted`);
       assertMarkersAccounted(state);
       for (const m of named) {
