@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 # The cairo/pango/jpeg/gif/rsvg development packages and a compiler: npm's `canvas` (behind
 # chartjs-node-canvas, for PNG charts) cannot download its prebuilt binary here and builds from source.
 # ffmpeg: the probe decodes H.264, VP9 and AV1 with Debian's libavcodec/libdav1d (VP8 needs nothing: libav.js).
-packages=(iproute2 ffmpeg build-essential python3 pkg-config libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev fonts-dejavu-core)
+# espeak-ng: the speech `bench --talk` says to a talking head, synthesized on this machine.
+packages=(iproute2 ffmpeg espeak-ng build-essential python3 pkg-config libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev fonts-dejavu-core)
 if [ "${1:-}" = "--test" ]; then
   # Debian's Chromium, driven by playwright-core (never a browser downloaded by a test tool);
   # strace, with which the doctor tests prove the command never writes to /proc/sys;

@@ -48,3 +48,4 @@ export {
 } from "./sync-anomalies.js";
 export { formatOffsetMs } from "./format-offset.js";
 export { watchLoopStalls, stallDelayBoundMs, type LoopStalls } from "./loop-stalls.js";
+export { measureLipSync, speechEnvelope, type LipSyncOptions, type RegionPicture, type UniformSeries, type UtteranceSync, type UtteranceWindow } from "./lip-sync.js";

@@ -5,6 +5,7 @@ import type { ContentMode, LoopStalls, ProbeMeasurements } from "../probe/index.
 import type { RunMetadata } from "../run/index.js";
 import type { BenchAggregate, BenchSession } from "./bench-sessions.js";
 import type { BrowserMeasurements, ProbeKind } from "../browser/index.js";
+import type { TalkResult } from "./talk-run.js";
 
 export const benchResultSchemaVersion = 1;
 
@@ -69,4 +70,6 @@ export interface BenchResult {
   aggregate?: BenchAggregate;
   /** What headless Chromium rendered (`--probe browser`); absent when it did not run, null when it measured nothing. */
   browser?: BrowserMeasurements | null;
+  /** `--talk`: what was said to the talking head and what its lips and answers measured; absent without it. */
+  talk?: TalkResult;
 }

@@ -6,6 +6,7 @@ import { countExpectedMarkers, type Injections, type PacingReport, type PusherMo
 import { collectRunMetadata } from "../run/index.js";
 import { defaultSignalingOptions, expandOfferFields, signalingFor, type SignalingOptions, type SignalingTarget } from "../signaling/index.js";
 import { startEmbeddedTargetThread, type EmbeddedTarget, type TargetSession } from "../target/index.js";
+import { startTalk, type TalkOptions, type TalkRun } from "./talk-run.js";
 import { benchResultSchemaVersion, type BenchResult } from "./bench-result.js";
 import { aggregateSessions, summarizeSession } from "./bench-sessions.js";
 import { compareBrowser, watchInBrowser, type BrowserWatch, type ProbeKind } from "../browser/index.js";
@@ -47,6 +48,8 @@ export interface BenchOptions {
   videoCodec?: VideoCodecName;
   /** Aborting ends the run early; what was measured is kept and marked incomplete. */
   signal?: AbortSignal;
+  /** `--talk`: make the target (or the reference talking head) speak and measure its lips and its answers. */
+  talk?: TalkOptions;
 }
 
 export interface BenchProgress {
@@ -139,6 +142,10 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
   let progressTimer: NodeJS.Timeout | undefined;
   let loopStalls: LoopStalls | undefined;
   let browserError: string | null = null;
+  let talk: TalkRun | undefined;
+  // A talk driver that fails ends the recording early, like Ctrl-C, but the run is judged failed, not interrupted.
+  const talkStop = new AbortController();
+  const recordSignal = options.signal ? AbortSignal.any([options.signal, talkStop.signal]) : talkStop.signal;
   try {
     let signalingTarget = options.target;
     let tailMs = 0;
@@ -156,6 +163,18 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
         options.signal,
       );
       result.config.pattern = pusherSide.pattern;
+    }
+    if (options.talk) {
+      events.emit("phase", external ? "saying the utterances (espeak-ng)" : "saying the utterances (espeak-ng) and starting the reference talking head");
+      talk = await startTalk(options.talk, options.target, options.signal);
+      result.talk = talk.result;
+      if (!external) {
+        signalingTarget = { kind: "http-offer", url: talk.offerUrl };
+        result.config.target = { kind: "http-offer", url: talk.offerUrl, push: null };
+      }
+      // The run lasts as long as its utterances and their answers take, at least.
+      options = { ...options, durationS: Math.max(options.durationS, talk.plannedS) };
+      result.config.durationS = options.durationS;
     } else if (!external) {
       events.emit("phase", "encoding the test pattern and starting the embedded target");
       pusherSide = await startUnlessAborted(
@@ -177,7 +196,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
       sendersDone = { done: pushersFinished(pusherSide, sessionCount + (probes.includes("browser") ? 1 : 0)), drainMs: senderDrainMs };
     }
     // An external stream's or a user's clip's markers can only be estimated (a period each).
-    result.expectedMarkers = external || result.config.pattern.mediaFile
+    result.expectedMarkers = options.talk ? 0 : external || result.config.pattern.mediaFile
       ? Math.floor(options.durationS / result.config.pattern.markerPeriodS)
       : countExpectedMarkers(result.config.pattern, options.durationS);
     const firstPacing = pusherSide ? firstSessionPacing(pusherSide) : null;
@@ -217,7 +236,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
           ...(external && options.videoCodec ? { videoCodecs: [options.videoCodec] } : {}),
           mediaTimeoutMs,
           expectedMediaMs: options.durationS * 1000,
-          signal: options.signal,
+          signal: recordSignal,
           onRecording: (live) => (slot.recording = live),
         }).then(
           () => undefined,
@@ -225,7 +244,13 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
         ),
       );
     }
+    const driving = talk && slots[0] ? talk.drive(slots[0], recordSignal).catch((error: Error) => {
+      result.incompleteReason ??= describeError(error);
+      talkStop.abort();
+    }) : undefined;
     await Promise.all(runs);
+    talkStop.abort();
+    await driving;
     loopStalls = stallWatch.stop();
     const watched = await browserWatch?.done;
     if (watched) {
@@ -240,8 +265,14 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
     clearInterval(progressTimer);
     await browserWatch?.done;
     await pusherSide?.close();
+    await talk?.close();
   }
   await measureSlots(result, slots, options, events);
+  if (talk && slots[0]?.recording?.connectedAtMs != null) {
+    events.emit("phase", "measuring the talking head's lips and answers");
+    const error = await talk.measure(slots[0].recording);
+    if (error) result.incompleteReason ??= describeError(error);
+  }
   if (loopStalls && result.probe) result.received.loopStalls = loopStalls;
   // Judged after measuring: a session the probe could not measure fails the run like one that died.
   result.incompleteReason ??= whyIncomplete(slots, options.signal?.aborted ?? false, browserError);

@@ -125,13 +125,18 @@ export function evaluateGate(result: RunResult, spec: GateSpec): GateReport {
 
 function presetCheck(result: BenchResult, preset: GatePreset): GateCheck {
   const window = gatePresets[preset];
-  const offset = contentOffsetOf(result);
-  const name = `${preset}: offset.content within ${window.lowMs}…+${window.highMs} ms`;
+  const markers = contentOffsetOf(result);
+  // A talking head carries no markers: its per-utterance lip-sync offsets are judged instead (same sign convention).
+  const talk = result.talk?.measurements?.lipOffsetMs;
+  const byTalk = (markers?.summary.count ?? 0) === 0 && talk !== undefined && talk.count > 0;
+  const offset = byTalk ? { source: "talk" as const, summary: talk } : markers;
+  const name = `${preset}: ${byTalk ? "talk.lipOffset" : "offset.content"} within ${window.lowMs}…+${window.highMs} ms`;
   const judgement = offset ? judgeOffset(offset.summary, preset) : null;
   if (!offset || !judgement || judgement.pass === null || judgement.worstMs === null) {
     return { kind: "preset", name, pass: false, observed: null, unit: "ms", message: `${window.source}: no markers were measured, so the offset cannot be judged.` };
   }
-  const where = offset.source === "sender" ? "sender clock" : "at arrival";
+  const where = offset.source === "talk" ? "markerless, per utterance" : offset.source === "sender" ? "sender clock" : "at arrival";
+  const unitName = offset.source === "talk" ? "utterance" : "marker";
   const worst = judgement.worstMs;
   const past = worst > window.highMs ? `${fmt(worst - window.highMs, "ms")} above +${window.highMs} ms` : `${fmt(window.lowMs - worst, "ms")} below ${window.lowMs} ms`;
   return {
@@ -141,8 +146,8 @@ function presetCheck(result: BenchResult, preset: GatePreset): GateCheck {
     observed: worst,
     unit: "ms",
     message: judgement.pass
-      ? `${window.source}: all ${offset.summary.count} markers within ${window.lowMs}…+${window.highMs} ms (worst ${signed(worst, "ms")}, ${where}).`
-      : `${window.source}: worst marker ${signed(worst, "ms")} is ${past} (${where}, ${offset.summary.count} markers).`,
+      ? `${window.source}: all ${offset.summary.count} ${unitName}s within ${window.lowMs}…+${window.highMs} ms (worst ${signed(worst, "ms")}, ${where}).`
+      : `${window.source}: worst ${unitName} ${signed(worst, "ms")} is ${past} (${where}, ${offset.summary.count} ${unitName}s).`,
   };
 }
 

@@ -1,5 +1,5 @@
 // The media room: the lip-sync test pattern (DESIGN.md §4) and the probe-side readers that find it again.
-export { defaultPatternOptions, type PatternOptions } from "./pattern-options.js";
+export { defaultPatternOptions, resolvePatternOptions, patternSampleRate, type PatternOptions } from "./pattern-options.js";
 export { videoCodecNames, videoCodecLabel, type VideoCodecName } from "./video-codecs.js";
 export { encodeTestPattern, type EncodedPattern } from "./test-pattern.js";
 export type { EncodedVideoFrame } from "./vp8-encode.js";
@@ -11,3 +11,5 @@ export { decodeWithFfmpeg, ffmpegPath, FfmpegMissingError, type FfmpegDecodeRun,
 export { AudioOnsetDetector, clipToneRule, type AudioOnset, type ToneRule } from "./audio-onset-detector.js";
 export { opusLookaheadSamples } from "./opus-format.js";
 export { findFlashOnsets, defaultFlashRule, type FlashReading, type FlashRule } from "./flash-edges.js";
+export { synthesizeSpeech, defaultUtterances, SpeechSynthesizerMissingError, type SpeechClip } from "./speech.js";
+export { encodeIdleFace, encodeReply, renderFace, type TalkingHeadClip, type TalkingHeadLook, type TalkingHeadReply } from "./talking-head.js";

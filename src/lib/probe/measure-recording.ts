@@ -241,7 +241,7 @@ function toReceived(packets: readonly RecordedPacket[]): ReceivedPacket[] {
 
 // Packets and Sender Reports must be unwrapped by one unwrapper in arrival order, so both share
 // the clock's extended timestamp space across 32-bit wraps.
-function extendTimestamps(packets: readonly RecordedPacket[], senderReports: readonly RecordedSenderReport[], clock: SenderClock): Map<RecordedPacket, number> {
+export function extendTimestamps(packets: readonly RecordedPacket[], senderReports: readonly RecordedSenderReport[], clock: SenderClock): Map<RecordedPacket, number> {
   const events: Array<{ arrivalMs: number; apply: () => void }> = [];
   const extended = new Map<RecordedPacket, number>();
   for (const packet of packets) events.push({ arrivalMs: packet.arrivalMs, apply: () => extended.set(packet, clock.unwrap(packet.rtpTs)) });

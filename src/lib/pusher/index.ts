@@ -1,5 +1,5 @@
 export { PusherSession, describeInjections, noInjections } from "./pusher-session.js";
-export type { PusherMode, Injections, PusherOptions, PacingReport, SentMarker, StreamPacing } from "./pusher-session.js";
+export type { PusherMode, Injections, PusherOptions, PushContent, PacingReport, SentMarker, StreamPacing } from "./pusher-session.js";
 export type { MediaOutput } from "./media-output.js";
 export { parseFrameList } from "./frame-list.js";
 export { mediaScheduler } from "./media-scheduler.js";

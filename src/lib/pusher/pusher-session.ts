@@ -54,9 +54,20 @@ export function describeInjections(injections: Injections): string {
     .join(", ");
 }
 
+/**
+ * Media decided as the push goes (a talking head that answers): push frame i's packet or picture,
+ * asked for when it is due. It carries no markers, so the ledger stays empty; the pattern then only
+ * names the fps and codec.
+ */
+export interface PushContent {
+  audio(index: number): Buffer;
+  video(index: number): Buffer;
+}
+
 export interface PusherOptions {
   mode: PusherMode;
   pattern: EncodedPattern;
+  content?: PushContent;
   injections: Injections;
   /** Stops by itself after this long; undefined pushes until stop(). */
   durationS?: number;
@@ -184,8 +195,8 @@ export class PusherSession {
     };
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     this.leadIn = contentLeadIn(options.pattern.options);
-    // A user's clip (--media) has no beeps of the pattern's: its ledger stays empty.
-    for (let code = 0; options.pattern.options.mediaFile === null && code < options.pattern.options.loopMarkers; code++) {
+    // A user's clip (--media) and live content have no beeps of the pattern's: their ledger stays empty.
+    for (let code = 0; this.carriesMarkers && code < options.pattern.options.loopMarkers; code++) {
       const onset = placeBeepOnsetSample(options.pattern.options, code);
       const frame = Math.floor(onset / audioTicksPerFrame);
       this.beepOnsets.set(frame, [...(this.beepOnsets.get(frame) ?? []), { markerCode: code, intoMs: ((onset % audioTicksPerFrame) * 1000) / audioClockHz }]);
@@ -247,6 +258,10 @@ export class PusherSession {
     };
   }
 
+  private get carriesMarkers(): boolean {
+    return this.options.content === undefined && this.options.pattern.options.mediaFile === null;
+  }
+
   private get fps(): number {
     return this.options.pattern.options.fps;
   }
@@ -261,11 +276,13 @@ export class PusherSession {
 
   // Frame i of the push is content frame i − lead-in, modulo the loop: the first flash comes after the lead-in.
   private audioContent(index: number): Buffer {
+    if (this.options.content) return this.options.content.audio(index);
     const { audio } = this.options.pattern;
     return audio[(index + audio.length - this.leadIn.audioFrames) % audio.length]!;
   }
 
   private videoContent(index: number): Buffer {
+    if (this.options.content) return this.options.content.video(index);
     const { video } = this.options.pattern;
     return video[(index + video.length - this.leadIn.videoFrames) % video.length]!.data;
   }
@@ -435,7 +452,7 @@ export class PusherSession {
     const { fps, markerPeriodS } = this.options.pattern.options;
     const framesPerMarker = Math.round(markerPeriodS * fps);
     const sinceFirstFlash = index - this.leadIn.videoFrames;
-    if (this.options.pattern.options.mediaFile !== null || sinceFirstFlash < 0 || sinceFirstFlash % framesPerMarker !== 0) return;
+    if (!this.carriesMarkers || sinceFirstFlash < 0 || sinceFirstFlash % framesPerMarker !== 0) return;
     const occurrence = sinceFirstFlash / framesPerMarker;
     const marker = this.sentMarker(occurrence, occurrence % this.options.pattern.options.loopMarkers);
     marker.flashSentUnixMs ??= performance.timeOrigin + nowMs;
@@ -443,6 +460,7 @@ export class PusherSession {
 
   // Audio push frame `index` left at `nowMs`: each beep onset it carries is noted at its own sample's time.
   private noteAudioSent(index: number, nowMs: number): void {
+    if (!this.carriesMarkers) return;
     const { audio, options } = this.options.pattern;
     const content = (index + audio.length - this.leadIn.audioFrames) % audio.length;
     for (const { markerCode, intoMs } of this.beepOnsets.get(content) ?? []) {

@@ -1,4 +1,4 @@
-import { summarize, type Summary } from "../analysis/index.js";
+import { judgeOffset, summarize, type Summary } from "../analysis/index.js";
 import type { BenchResult } from "../bench/index.js";
 import { maxTerminalLineChars, safeText } from "../text/index.js";
 
@@ -46,6 +46,7 @@ export function renderBenchSummary(result: BenchResult, folder: string): string 
       for (const a of probe.anomalies) lines.push(`  ${a.name} (${a.stream}): ${a.message}`);
     }
   }
+  lines.push(...talkLines(result));
   const pacing = result.pacing;
   if (pacing) {
     lines.push("");
@@ -56,7 +57,12 @@ export function renderBenchSummary(result: BenchResult, folder: string): string 
     }
     lines.push(`  audio queue: max depth ${pacing.audio.queueDepthMax}, drops ${pacing.audio.queueDrops}`);
   }
-  if (probe) {
+  const talked = result.talk?.measurements?.lipOffsetMs;
+  if (probe && probe.markers.paired === 0 && talked && talked.count > 0) {
+    const v = judgeOffset(talked, "itu-detect");
+    lines.push("");
+    lines.push(`Verdict (ITU-R BT.1359 detectability ${v.lowMs}…+${v.highMs} ms, per utterance): ${v.pass ? "PASS" : "FAIL"}, worst utterance ${fmt(v.worstMs)} ms`);
+  } else if (probe) {
     const v = probe.verdict.sender.pass === null ? probe.verdict.arrival : probe.verdict.sender;
     lines.push("");
     lines.push(
@@ -77,6 +83,24 @@ export function renderBenchSummary(result: BenchResult, folder: string): string 
   lines.push(`Result: ${folder}/result.json`);
   // Session ids, reasons and URLs may come from a target: no line carries a control character to the terminal or runs on for pages.
   return lines.map((line) => safeText(line, maxTerminalLineChars)).join("\n");
+}
+
+// `--talk`: per utterance, the lips against the voice and how long the answer took.
+function talkLines(result: BenchResult): string[] {
+  const talk = result.talk;
+  if (!talk) return [];
+  const lines = ["", `Talking head (markerless; ${talk.utterances.length} utterances sent to ${talk.driver.url})`];
+  if (talk.head) lines.push(`  reference head: lip offset injected ${talk.head.lipOffsetMs} ms, response delay ${talk.head.responseDelayMs} ms`);
+  if (talk.error) lines.push(`  ${talk.error}`);
+  const m = talk.measurements;
+  if (!m) return lines;
+  m.utterances.forEach((u, i) => {
+    const lip = u.lipOffsetMs === null ? `not available (${u.notAvailable})` : `${fmt(u.lipOffsetMs)} ms, confidence ${u.confidence.toFixed(2)}`;
+    lines.push(`  ${String(i + 1).padStart(2)}. lips ${lip}; answer ${fmt(u.responseLatencyMs, 0)} ms, mouth ${fmt(u.mouthLatencyMs, 0)} ms  "${u.text}"`);
+  });
+  lines.push(offsetLine(`lip offset (${m.clock === "sender" ? "sender clock" : "at arrival"})`, m.lipOffsetMs));
+  lines.push(`  response latency p50 ${fmt(m.responseLatencyMs.p50, 0)} ms, p95 ${fmt(m.responseLatencyMs.p95, 0)} ms; mouth p50 ${fmt(m.mouthLatencyMs.p50, 0)} ms, p95 ${fmt(m.mouthLatencyMs.p95, 0)} ms`);
+  return lines;
 }
 
 function markerSourceNote(source: string | undefined): string {

@@ -1,0 +1,115 @@
+import { performance } from "node:perf_hooks";
+import { defaultUtterances, synthesizeSpeech } from "../media/index.js";
+import { measureTalk, sleepUnlessAborted, type ProbeRecording, type TalkMeasurements, type TalkPrompt } from "../probe/index.js";
+import type { SignalingTarget } from "../signaling/index.js";
+import { startTalkingHead, type SpokenReply, type TalkingHead } from "../target/index.js";
+import { liveTalkingTextBody, sayToTarget, type TalkDriver } from "./talk-driver.js";
+
+export interface TalkOptions {
+  /** How to make the target speak; undefined with the reference head: its own `/human`. */
+  driver?: TalkDriver;
+  /** What to say, in order; default a few sentences of different lengths. */
+  utterances?: readonly string[];
+  /** The reference head's own errors (ignored with `--target`). */
+  head?: { lipOffsetMs: number; responseDelayMs: number };
+  /** Time allowed per utterance for the answer, beyond twice the utterance's own length. Default 2.5 s. */
+  answerAllowanceMs?: number;
+}
+
+/** `bench --talk`'s part of result.json. */
+export interface TalkResult {
+  driver: { kind: TalkDriver["kind"]; url: string };
+  utterances: string[];
+  /** The reference head's settings and its ledger of every reply; null against an external target. */
+  head: { lipOffsetMs: number; responseDelayMs: number; replies: SpokenReply[] } | null;
+  /** What the driver said and when, Unix ms on the probe's clock. */
+  prompts: Array<{ text: string; sentAtUnixMs: number; answeredAtUnixMs: number | null }>;
+  measurements: TalkMeasurements | null;
+  /** Why there are no measurements, or why the driver stopped; null when all went well. */
+  error: string | null;
+}
+
+export interface TalkRun {
+  result: TalkResult;
+  /** The reference head's offer URL ("" with an external target). */
+  offerUrl: string;
+  /** How long the run must record for every utterance to be answered. */
+  plannedS: number;
+  /** Says every utterance to the session of `slot` once it is connected; rejects with the driver's one-line error. */
+  drive(slot: { recording?: ProbeRecording }, signal: AbortSignal): Promise<void>;
+  /** Measures the answers; returns the error that left no measurements, or null. */
+  measure(recording: ProbeRecording): Promise<string | null>;
+  close(): Promise<void>;
+}
+
+// After connecting, the face settles (a keyframe, the jitter buffers) before the first utterance.
+const settleMs = 1000;
+const defaultAnswerAllowanceMs = 2500;
+const defaultHead = { lipOffsetMs: 0, responseDelayMs: 300 };
+
+/** Prepares the speech (and the reference head when there is no target) and plans the run's length. */
+export async function startTalk(options: TalkOptions, target: SignalingTarget | undefined, signal?: AbortSignal): Promise<TalkRun> {
+  const utterances = [...(options.utterances ?? defaultUtterances)];
+  const clips = await Promise.all(utterances.map(synthesizeSpeech));
+  let head: TalkingHead | undefined;
+  const headSettings = target ? null : (options.head ?? defaultHead);
+  if (headSettings) head = await startTalkingHead({ ...headSettings, utterances });
+  if (signal?.aborted) {
+    await head?.close();
+    throw new Error("interrupted while the talking head was starting");
+  }
+  const driver: TalkDriver = options.driver ?? { kind: "text", url: head!.humanUrl, body: { ...liveTalkingTextBody } };
+  const allowanceMs = (options.answerAllowanceMs ?? defaultAnswerAllowanceMs) + Math.abs(headSettings?.lipOffsetMs ?? 0) + (headSettings?.responseDelayMs ?? 0);
+  const slotsMs = clips.map((clip) => 2 * clip.durationMs + allowanceMs);
+  const prompts: TalkPrompt[] = [];
+  const result: TalkResult = {
+    driver: { kind: driver.kind, url: driver.url },
+    utterances,
+    head: headSettings ? { ...headSettings, replies: [] } : null,
+    prompts: [],
+    measurements: null,
+    error: null,
+  };
+  const unix = (ms: number): number => Math.round((performance.timeOrigin + ms) * 10) / 10;
+  return {
+    result,
+    offerUrl: head?.offerUrl ?? "",
+    plannedS: Math.ceil((settleMs + slotsMs.reduce((a, b) => a + b, 0)) / 100) / 10,
+    async drive(slot, driveSignal) {
+      while (!(slot.recording?.connectedAtMs != null)) {
+        if (driveSignal.aborted) return;
+        await sleepUnlessAborted(20, driveSignal);
+      }
+      const session = slot.recording.sessionId ?? "";
+      let atMs = slot.recording.connectedAtMs + settleMs;
+      for (const [i, text] of utterances.entries()) {
+        await sleepUnlessAborted(atMs - performance.now(), driveSignal);
+        if (driveSignal.aborted) return;
+        try {
+          const prompt = await sayToTarget(driver, text, session, driveSignal);
+          prompts.push(prompt);
+          result.prompts.push({ text, sentAtUnixMs: unix(prompt.sentAtMs), answeredAtUnixMs: prompt.answeredAtMs === undefined ? null : unix(prompt.answeredAtMs) });
+        } catch (error) {
+          if (driveSignal.aborted) return;
+          result.error = (error as Error).message;
+          throw error;
+        }
+        atMs += slotsMs[i]!;
+      }
+    },
+    async measure(recording) {
+      if (prompts.length === 0) return (result.error ??= "the driver said nothing, so no answer was measured");
+      try {
+        result.measurements = await measureTalk(recording, prompts);
+        return null;
+      } catch (error) {
+        result.error = `could not measure the talking head: ${(error as Error).message}`;
+        return result.error;
+      }
+    },
+    async close() {
+      if (head && result.head) result.head.replies = [...head.replies];
+      await head?.close();
+    },
+  };
+}
