@@ -52,6 +52,12 @@ const defaultMaxLagMs = 700;
 const defaultMinConfidence = 0.5;
 // A region whose feature never moves more than this (luma levels) is still: codec noise stays below it.
 const stillRangeLevels = 1.5;
+// A region moves when at least this share of its picture-to-picture steps (and at least
+// minMovingSteps) exceed stillRangeLevels. A still face re-encoded at each keyframe steps by a
+// level or two a few times; timed with a reply's start and end, such steps once correlated 0.5+
+// with the voice.
+const minMovingShare = 0.1;
+const minMovingSteps = 5;
 // Speech must stand this far above the recording's quiet floor (RMS, full scale = 1) to count as heard.
 const minSpeechRms = 0.01;
 // Context kept either side of the voice when correlating: the mouth may open before it sounds.
@@ -131,7 +137,7 @@ function measureUtterance(voice: UniformSeries, pictures: readonly RegionPicture
   const moving: number[] = [];
   for (let region = 0; region < regionCount; region++) {
     const values = inWindow.map((p) => p.regions[region]!);
-    if (Math.max(...values) - Math.min(...values) < stillRangeLevels) continue;
+    if (!moves(values)) continue;
     moving.push(region);
     const mouth = resample(inWindow, region, timeOf(spanFirst - lagSteps), stepMs, envelope.length + 2 * lagSteps);
     const curve: number[] = [];
@@ -175,6 +181,12 @@ function measureUtterance(voice: UniformSeries, pictures: readonly RegionPicture
     region,
     trace: trace(region),
   };
+}
+
+function moves(values: readonly number[]): boolean {
+  let steps = 0;
+  for (let i = 1; i < values.length; i++) if (Math.abs(values[i]! - values[i - 1]!) > stillRangeLevels) steps++;
+  return steps >= Math.max(minMovingSteps, minMovingShare * (values.length - 1));
 }
 
 // The mouth's rest is its median before the voice; it has started once it leaves that by a fifth of its swing.

@@ -11,7 +11,7 @@ export interface TalkOptions {
   /** What to say, in order; default a few sentences of different lengths. */
   utterances?: readonly string[];
   /** The reference head's own errors (ignored with `--target`). */
-  head?: { lipOffsetMs: number; responseDelayMs: number };
+  head?: { lipOffsetMs: number; responseDelayMs: number; still?: boolean };
   /** Time allowed per utterance for the answer, beyond twice the utterance's own length. Default 2.5 s. */
   answerAllowanceMs?: number;
 }
@@ -21,7 +21,7 @@ export interface TalkResult {
   driver: { kind: TalkDriver["kind"]; url: string };
   utterances: string[];
   /** The reference head's settings and its ledger of every reply; null against an external target. */
-  head: { lipOffsetMs: number; responseDelayMs: number; replies: SpokenReply[] } | null;
+  head: { lipOffsetMs: number; responseDelayMs: number; still?: boolean; replies: SpokenReply[] } | null;
   /** What the driver said and when, Unix ms on the probe's clock. */
   prompts: Array<{ text: string; sentAtUnixMs: number; answeredAtUnixMs: number | null }>;
   measurements: TalkMeasurements | null;
@@ -35,8 +35,11 @@ export interface TalkRun {
   offerUrl: string;
   /** How long the run must record for every utterance to be answered. */
   plannedS: number;
-  /** Says every utterance to the session of `slot` once it is connected; rejects with the driver's one-line error. */
-  drive(slot: { recording?: ProbeRecording }, signal: AbortSignal): Promise<void>;
+  /**
+   * Says every utterance to the session of `slot` once it is connected, until `stop` (the recording
+   * ended); a request in flight then still finishes or times out. Rejects with the driver's one-line error.
+   */
+  drive(slot: { recording?: ProbeRecording }, stop: AbortSignal): Promise<void>;
   /** Measures the answers; returns the error that left no measurements, or null. */
   measure(recording: ProbeRecording): Promise<string | null>;
   close(): Promise<void>;
@@ -44,7 +47,9 @@ export interface TalkRun {
 
 // After connecting, the face settles (a keyframe, the jitter buffers) before the first utterance.
 const settleMs = 1000;
+// An external head may think (ASR, a language model, TTS) before it answers; avsync's own answers at once.
 const defaultAnswerAllowanceMs = 2500;
+const referenceAnswerAllowanceMs = 1000;
 const defaultHead = { lipOffsetMs: 0, responseDelayMs: 300 };
 
 /** Prepares the speech (and the reference head when there is no target) and plans the run's length. */
@@ -59,7 +64,7 @@ export async function startTalk(options: TalkOptions, target: SignalingTarget | 
     throw new Error("interrupted while the talking head was starting");
   }
   const driver: TalkDriver = options.driver ?? { kind: "text", url: head!.humanUrl, body: { ...liveTalkingTextBody } };
-  const allowanceMs = (options.answerAllowanceMs ?? defaultAnswerAllowanceMs) + Math.abs(headSettings?.lipOffsetMs ?? 0) + (headSettings?.responseDelayMs ?? 0);
+  const allowanceMs = (options.answerAllowanceMs ?? (headSettings ? referenceAnswerAllowanceMs : defaultAnswerAllowanceMs)) + Math.abs(headSettings?.lipOffsetMs ?? 0) + (headSettings?.responseDelayMs ?? 0);
   const slotsMs = clips.map((clip) => 2 * clip.durationMs + allowanceMs);
   const prompts: TalkPrompt[] = [];
   const result: TalkResult = {
@@ -75,22 +80,22 @@ export async function startTalk(options: TalkOptions, target: SignalingTarget | 
     result,
     offerUrl: head?.offerUrl ?? "",
     plannedS: Math.ceil((settleMs + slotsMs.reduce((a, b) => a + b, 0)) / 100) / 10,
-    async drive(slot, driveSignal) {
+    async drive(slot, stop) {
       while (!(slot.recording?.connectedAtMs != null)) {
-        if (driveSignal.aborted) return;
-        await sleepUnlessAborted(20, driveSignal);
+        if (stop.aborted) return;
+        await sleepUnlessAborted(20, stop);
       }
       const session = slot.recording.sessionId ?? "";
       let atMs = slot.recording.connectedAtMs + settleMs;
       for (const [i, text] of utterances.entries()) {
-        await sleepUnlessAborted(atMs - performance.now(), driveSignal);
-        if (driveSignal.aborted) return;
+        await sleepUnlessAborted(atMs - performance.now(), stop);
+        if (stop.aborted) return;
         try {
-          const prompt = await sayToTarget(driver, text, session, driveSignal);
+          const prompt = await sayToTarget(driver, text, session, signal);
           prompts.push(prompt);
           result.prompts.push({ text, sentAtUnixMs: unix(prompt.sentAtMs), answeredAtUnixMs: prompt.answeredAtMs === undefined ? null : unix(prompt.answeredAtMs) });
         } catch (error) {
-          if (driveSignal.aborted) return;
+          if (signal?.aborted) return;
           result.error = (error as Error).message;
           throw error;
         }

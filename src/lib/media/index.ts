@@ -11,5 +11,5 @@ export { decodeWithFfmpeg, ffmpegPath, FfmpegMissingError, type FfmpegDecodeRun,
 export { AudioOnsetDetector, clipToneRule, type AudioOnset, type ToneRule } from "./audio-onset-detector.js";
 export { opusLookaheadSamples } from "./opus-format.js";
 export { findFlashOnsets, defaultFlashRule, type FlashReading, type FlashRule } from "./flash-edges.js";
-export { synthesizeSpeech, defaultUtterances, SpeechSynthesizerMissingError, type SpeechClip } from "./speech.js";
+export { synthesizeSpeech, readSpeechWav, defaultUtterances, SpeechSynthesizerMissingError, type SpeechClip } from "./speech.js";
 export { encodeIdleFace, encodeReply, renderFace, type TalkingHeadClip, type TalkingHeadLook, type TalkingHeadReply } from "./talking-head.js";

@@ -48,33 +48,38 @@ async function speak(text: string): Promise<SpeechClip> {
     }
     throw new Error(`espeak-ng could not say ${JSON.stringify(text)}: ${(error as Error).message}`, { cause: error });
   }
-  const { sampleRateHz, samples } = readPcmWav(wav);
-  const pcm = resampleLinear(samples, sampleRateHz, patternSampleRate);
-  return { text, pcm, durationMs: (pcm.length * 1000) / patternSampleRate };
+  return { text, ...readSpeechWav(wav) };
 }
 
-// espeak-ng writes a 16-bit mono RIFF/WAVE whose sizes are placeholders when it writes to a pipe;
-// the samples are whatever follows the data chunk's header.
+/** A 16-bit mono WAV (espeak-ng's, or one a driver uploads) as 48 kHz PCM. */
+export function readSpeechWav(wav: Buffer): Omit<SpeechClip, "text"> {
+  const { sampleRateHz, samples } = readPcmWav(wav);
+  const pcm = resampleLinear(samples, sampleRateHz, patternSampleRate);
+  return { pcm, durationMs: (pcm.length * 1000) / patternSampleRate };
+}
+
+// espeak-ng writes a 16-bit mono RIFF/WAVE whose sizes are placeholders when it writes to a pipe:
+// the samples are whatever follows the data chunk's header, up to the end of the file.
 function readPcmWav(wav: Buffer): { sampleRateHz: number; samples: Float32Array } {
-  if (wav.length < 44 || wav.toString("ascii", 0, 4) !== "RIFF" || wav.toString("ascii", 8, 12) !== "WAVE") throw new Error("espeak-ng did not write a WAVE file");
+  if (wav.length < 44 || wav.toString("ascii", 0, 4) !== "RIFF" || wav.toString("ascii", 8, 12) !== "WAVE") throw new Error("not a WAVE file");
   let offset = 12;
   let sampleRateHz = 0;
   while (offset + 8 <= wav.length) {
     const id = wav.toString("ascii", offset, offset + 4);
     const size = wav.readUInt32LE(offset + 4);
     if (id === "fmt ") {
-      if (wav.readUInt16LE(offset + 8) !== 1 || wav.readUInt16LE(offset + 10) !== 1 || wav.readUInt16LE(offset + 22) !== 16) throw new Error("espeak-ng wrote audio that is not 16-bit mono PCM");
+      if (wav.readUInt16LE(offset + 8) !== 1 || wav.readUInt16LE(offset + 10) !== 1 || wav.readUInt16LE(offset + 22) !== 16) throw new Error("the WAVE is not 16-bit mono PCM");
       sampleRateHz = wav.readUInt32LE(offset + 12);
     } else if (id === "data") {
       const body = wav.subarray(offset + 8, offset + 8 + Math.min(size, wav.length - offset - 8));
       const samples = new Float32Array(body.length >> 1);
       for (let i = 0; i < samples.length; i++) samples[i] = body.readInt16LE(i * 2) / 32768;
-      if (sampleRateHz === 0) throw new Error("espeak-ng's WAVE has no format chunk before its data");
+      if (sampleRateHz === 0) throw new Error("the WAVE has no format chunk before its data");
       return { sampleRateHz, samples };
     }
     offset += 8 + size + (size & 1);
   }
-  throw new Error("espeak-ng's WAVE has no data chunk");
+  throw new Error("the WAVE has no data chunk");
 }
 
 // Speech carries nothing near 11 kHz that a mouth follows; linear interpolation is enough here.

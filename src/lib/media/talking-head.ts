@@ -12,6 +12,8 @@ export interface TalkingHeadLook {
   fps: number;
   /** The mouth shows each sound this long after it is heard (positive = audio leads, DESIGN §3). */
   lipOffsetMs: number;
+  /** The mouth never moves (a broken renderer): lip sync must read "not available". */
+  still?: boolean;
 }
 
 /** A stretch of talking-head media ready to packetize: video frame i, 20 ms Opus packet j. */
@@ -62,6 +64,7 @@ export async function encodeReply(clip: SpeechClip, look: TalkingHeadLook): Prom
   const frames = Math.round((durationMs * look.fps) / 1000);
   const opening = (frame: number): number => {
     const heardMs = Math.round((frame * 1000) / look.fps - look.lipOffsetMs);
+    if (look.still) return 0;
     return heardMs >= 0 && heardMs < loudness.length ? Math.min(1, loudness[heardMs]! / full) : 0;
   };
   const video = await encodeVp8Frames(frames, (i) => renderFace(look, opening(i)), encodeOptions(look));

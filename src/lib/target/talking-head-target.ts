@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { MediaStreamTrack, type RTCPeerConnection } from "werift";
-import { encodeIdleFace, encodeReply, resolvePatternOptions, synthesizeSpeech, type EncodedPattern, type TalkingHeadClip, type TalkingHeadLook, type TalkingHeadReply } from "../media/index.js";
+import { encodeIdleFace, encodeReply, readSpeechWav, resolvePatternOptions, synthesizeSpeech, type EncodedPattern, type TalkingHeadClip, type TalkingHeadLook, type TalkingHeadReply } from "../media/index.js";
 import { PusherSession, noInjections, type PushContent } from "../pusher/index.js";
 import { createPeer, enlargeReceiveBuffers, loopbackIce, senderOutput, waitConnected } from "../rtc/index.js";
 import { maxSignalingBytes, parseSignalingMessage } from "../signaling/index.js";
@@ -19,6 +19,8 @@ export interface TalkingHeadOptions {
   responseDelayMs: number;
   /** Texts to prepare before the first request, so their replies start on time. */
   utterances?: readonly string[];
+  /** A face that speaks but never moves its mouth: what a broken renderer shows (lip sync must read "not available"). */
+  still?: boolean;
 }
 
 /** The head's own account of one reply: the truth a measurement of it is judged against. */
@@ -37,6 +39,8 @@ export interface TalkingHead {
   readonly offerUrl: string;
   /** LiveTalking's speech URL: `POST {sessionid,text,type,interrupt}` → `{code:0}`. */
   readonly humanUrl: string;
+  /** LiveTalking's audio URL: multipart `POST` of `file` (a WAV) and `sessionid` → `{code:0}`; the head says the file back. */
+  readonly humanAudioUrl: string;
   readonly replies: readonly SpokenReply[];
   close(): Promise<void>;
 }
@@ -47,7 +51,7 @@ export interface TalkingHead {
  * utterance back after `responseDelayMs` and keeps a ledger of when it did.
  */
 export async function startTalkingHead(options: TalkingHeadOptions): Promise<TalkingHead> {
-  const look: TalkingHeadLook = { width: options.width ?? 512, height: options.height ?? 512, fps: options.fps ?? 30, lipOffsetMs: options.lipOffsetMs };
+  const look: TalkingHeadLook = { width: options.width ?? 512, height: options.height ?? 512, fps: options.fps ?? 30, lipOffsetMs: options.lipOffsetMs, still: options.still ?? false };
   const idle = await encodeIdleFace(look);
   const replies = new Map<string, Promise<TalkingHeadReply>>();
   const replyTo = (text: string): Promise<TalkingHeadReply> => {
@@ -71,7 +75,7 @@ export async function startTalkingHead(options: TalkingHeadOptions): Promise<Tal
   const ledger: SpokenReply[] = [];
   let nextId = 1;
 
-  const offer = async (body: unknown): Promise<unknown> => {
+  const offer = async (body: Record<string, unknown> | FormData): Promise<unknown> => {
     const description = parseSignalingMessage(JSON.stringify(body), "offer");
     const pc = createPeer({ videoCodecs: ["vp8"], ice: loopbackIce });
     await pc.setRemoteDescription(description);
@@ -100,13 +104,26 @@ export async function startTalkingHead(options: TalkingHeadOptions): Promise<Tal
     return { sdp: pc.localDescription!.sdp, type: "answer", sessionid: sessionId };
   };
 
-  const human = async (body: Record<string, unknown>): Promise<unknown> => {
+  const human = async (body: Record<string, unknown> | FormData): Promise<unknown> => {
+    if (body instanceof FormData) return { code: -1, msg: "send JSON {sessionid, text}" };
+    if (typeof body.text !== "string" || body.text.trim() === "") return { code: -1, msg: "text must be a non-empty string" };
+    return speak(body.sessionid, body.text, () => replyTo(body.text as string));
+  };
+
+  const humanAudio = async (form: Record<string, unknown> | FormData): Promise<unknown> => {
+    if (!(form instanceof FormData)) return { code: -1, msg: "send a multipart form with `file` and `sessionid`" };
+    const file = form.get("file");
+    if (!(file instanceof Blob)) return { code: -1, msg: "the form must carry the speech as `file`" };
+    const clip = { text: "(audio)", ...readSpeechWav(Buffer.from(await file.arrayBuffer())) };
+    return speak(form.get("sessionid"), clip.text, () => encodeReply(clip, look));
+  };
+
+  const speak = async (sessionField: unknown, text: string, makeReply: () => Promise<TalkingHeadReply>): Promise<unknown> => {
     const requestMs = performance.now();
-    const sessionId = String(body.sessionid ?? "");
+    const sessionId = String(sessionField ?? "");
     const session = sessions.get(sessionId);
     if (!session) return { code: -1, msg: `no session ${JSON.stringify(sessionId)}` };
-    if (typeof body.text !== "string" || body.text.trim() === "") return { code: -1, msg: "text must be a non-empty string" };
-    const reply = await replyTo(body.text);
+    const reply = await makeReply();
     const anchorUnixMs = session.pusher.report().anchorUnixMs;
     if (anchorUnixMs === null) return { code: -1, msg: "the session is not connected yet" };
     const anchorMs = anchorUnixMs - performance.timeOrigin;
@@ -115,7 +132,7 @@ export async function startTalkingHead(options: TalkingHeadOptions): Promise<Tal
     const startMs = session.timeline.schedule(reply, earliestMs - anchorMs) + anchorMs;
     ledger.push({
       sessionId,
-      text: body.text,
+      text,
       requestUnixMs: performance.timeOrigin + requestMs,
       startUnixMs: performance.timeOrigin + startMs,
       voiceOnsetUnixMs: performance.timeOrigin + startMs + reply.voiceOnsetMs,
@@ -125,7 +142,7 @@ export async function startTalkingHead(options: TalkingHeadOptions): Promise<Tal
   };
 
   const http = createServer((req, res) => {
-    void route(req, res, { "/offer": offer, "/human": human });
+    void route(req, res, { "/offer": offer, "/human": human, "/humanaudio": humanAudio });
   });
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
@@ -135,6 +152,7 @@ export async function startTalkingHead(options: TalkingHeadOptions): Promise<Tal
   return {
     offerUrl: `http://127.0.0.1:${port}/offer`,
     humanUrl: `http://127.0.0.1:${port}/human`,
+    humanAudioUrl: `http://127.0.0.1:${port}/humanaudio`,
     replies: ledger,
     async close(): Promise<void> {
       for (const { pusher, pc } of sessions.values()) {
@@ -148,8 +166,8 @@ export async function startTalkingHead(options: TalkingHeadOptions): Promise<Tal
   };
 }
 
-// JSON in, JSON out; LiveTalking answers its own errors as HTTP 200 `{code, msg}`, and so does this.
-async function route(req: IncomingMessage, res: ServerResponse, handlers: Record<string, (body: Record<string, unknown>) => Promise<unknown>>): Promise<void> {
+// JSON (or a multipart form) in, JSON out; LiveTalking answers its own errors as HTTP 200 `{code, msg}`, and so does this.
+async function route(req: IncomingMessage, res: ServerResponse, handlers: Record<string, (body: Record<string, unknown> | FormData) => Promise<unknown>>): Promise<void> {
   const handler = req.method === "POST" ? handlers[new URL(req.url ?? "/", "http://head").pathname] : undefined;
   if (!handler) return void res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
   try {
@@ -160,8 +178,11 @@ async function route(req: IncomingMessage, res: ServerResponse, handlers: Record
       if (size > maxSignalingBytes) return void res.writeHead(413, { "content-type": "text/plain" }).end("too large\n");
       chunks.push(chunk as Buffer);
     }
-    const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>;
-    const answer = await handler(typeof body === "object" && body !== null ? body : {});
+    const raw = Buffer.concat(chunks);
+    const type = req.headers["content-type"] ?? "";
+    // undici's Response reads a multipart body into FormData: the same parser fetch uses.
+    const body: unknown = type.startsWith("multipart/form-data") ? await new Response(raw, { headers: { "content-type": type } }).formData() : JSON.parse(raw.toString("utf8"));
+    const answer = await handler(body instanceof FormData || (typeof body === "object" && body !== null) ? (body as Record<string, unknown> | FormData) : {});
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
   } catch (error) {
     res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ code: -1, msg: (error as Error).message }));

@@ -82,6 +82,19 @@ describe("measureLipSync", () => {
     }
   });
 
+  // Regression: the reference head's still face, re-encoded at each keyframe, stepped a cell by two
+  // levels as each reply began and ended; that box correlated 0.5+ with the voice and read as an offset.
+  it("says a still face whose codec steps a cell as each answer starts and ends is not available", () => {
+    const random = createRandom(10);
+    const pcm = utterancePcm(random, 10_000, utterances);
+    const pictures = face(pcm, 0, 30, random, { still: true });
+    for (const p of pictures) if (utterances.some((u) => p.ms >= u.atMs - 100 && p.ms < u.atMs + u.lengthMs + 400)) p.regions[27]! += 2.5;
+    for (const result of measureLipSync(speechEnvelope(pcm, rate), pictures, windows)) {
+      assert.equal(result.lipOffsetMs, null);
+      assert.equal(result.notAvailable, "the face does not move");
+    }
+  });
+
   it("says a face that moves, but not with the voice, is not available", () => {
     const random = createRandom(8);
     const pcm = utterancePcm(random, 10_000, utterances);
