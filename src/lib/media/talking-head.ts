@@ -80,6 +80,8 @@ function encodeOptions(look: TalkingHeadLook) {
     fps: look.fps,
     keyframeInterval: look.fps,
     bitrateBps: Math.round(bitsPerPixelPerFrame * look.width * look.height * look.fps),
+    // A reply is encoded while the head streams on the same thread: a few pictures at a time keep its pusher on time.
+    picturesPerChunk: 2,
   };
 }
 
@@ -110,25 +112,32 @@ export function renderFace(look: Pick<TalkingHeadLook, "width" | "height">, open
   const chromaWidth = width / 2;
   const chromaSize = chromaWidth * (height / 2);
   const data = new Uint8Array(lumaSize + 2 * chromaSize);
-  const paint = (colour: { y: number; u: number; v: number }, inside: (x: number, y: number) => boolean): void => {
-    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if (inside(x, y)) data[y * width + x] = colour.y;
-    for (let y = 0; y < height / 2; y++) {
-      for (let x = 0; x < chromaWidth; x++) {
+  // Each shape is an ellipse; only its bounding box is visited.
+  const paint = (colour: { y: number; u: number; v: number }, cx: number, cy: number, rx: number, ry: number): void => {
+    const inside = (x: number, y: number): boolean => ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1;
+    const x0 = Math.max(0, Math.floor(cx - rx));
+    const x1 = Math.min(width - 1, Math.ceil(cx + rx));
+    const y0 = Math.max(0, Math.floor(cy - ry));
+    const y1 = Math.min(height - 1, Math.ceil(cy + ry));
+    for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) if (inside(x, y)) data[y * width + x] = colour.y;
+    for (let y = y0 >> 1; y <= y1 >> 1 && y < height / 2; y++) {
+      for (let x = x0 >> 1; x <= x1 >> 1 && x < chromaWidth; x++) {
         if (!inside(2 * x + 1, 2 * y + 1)) continue;
         data[lumaSize + y * chromaWidth + x] = colour.u;
         data[lumaSize + chromaSize + y * chromaWidth + x] = colour.v;
       }
     }
   };
-  const ellipse = (cx: number, cy: number, rx: number, ry: number) => (x: number, y: number) => ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1;
   const s = Math.min(width, height);
   const cx = width / 2;
-  paint(background, () => true);
-  paint(skin, ellipse(cx, height * 0.5, s * 0.32, s * 0.42));
-  paint(dark, ellipse(cx - s * 0.12, height * 0.4, s * 0.045, s * 0.03));
-  paint(dark, ellipse(cx + s * 0.12, height * 0.4, s * 0.045, s * 0.03));
+  data.fill(background.y, 0, lumaSize);
+  data.fill(background.u, lumaSize, lumaSize + chromaSize);
+  data.fill(background.v, lumaSize + chromaSize);
+  paint(skin, cx, height * 0.5, s * 0.32, s * 0.42);
+  paint(dark, cx - s * 0.12, height * 0.4, s * 0.045, s * 0.03);
+  paint(dark, cx + s * 0.12, height * 0.4, s * 0.045, s * 0.03);
   // Shut, the mouth is a thin line; open, up to a fifth of the face tall.
-  paint(dark, ellipse(cx, height * 0.68, s * 0.11, s * 0.006 + s * 0.075 * opening));
+  paint(dark, cx, height * 0.68, s * 0.11, s * 0.006 + s * 0.075 * opening);
   return {
     data,
     layout: [

@@ -15,10 +15,16 @@ export interface VideoEncodeOptions {
   /** One more frame to encode as a keyframe: where playback of the loop starts. */
   extraKeyframe?: number;
   bitrateBps: number;
+  /**
+   * Pictures rendered and encoded per call (default 30). The thread is let go between calls, so a
+   * caller that shares it with a pusher (the talking head encoding a reply while it streams) asks
+   * for a few at a time and its pusher never waits longer than those take.
+   */
+  picturesPerChunk?: number;
 }
 
-// Pictures are rendered and encoded this many at a time: a 1080p loop at once would hold ~750 MB of raw frames.
-const picturesPerChunk = 30;
+// Pictures are rendered and encoded this many at a time by default: a 1080p loop at once would hold ~750 MB of raw frames.
+const defaultPicturesPerChunk = 30;
 
 // Encodes pictures with real libvpx so receivers see what a browser would send; exactly one packet per picture.
 export async function encodeVp8Frames(count: number, picture: (index: number) => I420Picture, options: VideoEncodeOptions): Promise<EncodedVideoFrame[]> {
@@ -47,7 +53,9 @@ export async function encodeVp8Frames(count: number, picture: (index: number) =>
   });
   try {
     const packets = [];
+    const picturesPerChunk = options.picturesPerChunk ?? defaultPicturesPerChunk;
     for (let start = 0; start < count; start += picturesPerChunk) {
+      if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       const indexes = Array.from({ length: Math.min(picturesPerChunk, count - start) }, (_, k) => start + k);
       packets.push(
         ...(await libav.ff_encode_multi(

@@ -1,6 +1,7 @@
 import type { ChartConfiguration, ChartDataset } from "chart.js";
 import { gatePresets, histogram } from "../analysis/index.js";
 import type { BenchResult } from "../bench/index.js";
+import type { TalkMeasurements } from "../probe/index.js";
 import { estimateAt } from "../browser/index.js";
 import type { TwStormResult } from "../storm/index.js";
 import { isBenchResult, type RunResult } from "../results/index.js";
@@ -195,6 +196,7 @@ function benchCharts(result: BenchResult): ChartSpec[] {
       } as ChartConfiguration,
     });
   }
+  if (result.talk?.measurements) charts.push(...talkCharts(result.talk.measurements));
   if ((result.sessions?.length ?? 0) > 1) charts.push(sessionOffsetsChart(result));
   if (result.browser) charts.push(browserVsNodeChart(result));
   const pacing = result.pacing;
@@ -225,6 +227,76 @@ function benchCharts(result: BenchResult): ChartSpec[] {
     });
   }
   return charts;
+}
+
+// A report stays readable: a talk longer than this shows its first utterances only (result.json has all).
+const maxUtteranceCharts = 20;
+
+// Response latency per utterance, then each utterance's voice and mouth on one time axis with the lag found.
+function talkCharts(talk: TalkMeasurements): ChartSpec[] {
+  const labels = talk.utterances.map((u, i) => `${i + 1}. ${u.text.length > 24 ? `${u.text.slice(0, 23)}…` : u.text}`);
+  const charts: ChartSpec[] = [
+    {
+      id: "talk-latency",
+      title: "Talking head: response latency per utterance",
+      caption: "From the end of each utterance said to the head to the first sound of its answer and to its mouth's first move, as they arrived (no bar: not heard or not seen).",
+      config: {
+        type: "bar",
+        data: {
+          labels,
+          datasets: [
+            { label: "voice", data: talk.utterances.map((u) => (u.responseLatencyMs === null ? null : round(u.responseLatencyMs, 1))), backgroundColor: colors.audio },
+            { label: "mouth", data: talk.utterances.map((u) => (u.mouthLatencyMs === null ? null : round(u.mouthLatencyMs, 1))), backgroundColor: colors.video },
+          ],
+        },
+        options: { ...baseOptions("utterance", "latency (ms)", { xType: "category" }), parsing: undefined },
+      } as ChartConfiguration,
+    },
+  ];
+  talk.utterances.slice(0, maxUtteranceCharts).forEach((u, i) => {
+    const { voice, mouth, lagMs } = talkTrace(u);
+    const verdict =
+      u.lipOffsetMs === null
+        ? `not available: ${u.notAvailable ?? "no offset"}`
+        : `lips ${u.lipOffsetMs >= 0 ? "+" : ""}${round(u.lipOffsetMs, 1)} ms (${u.lipOffsetMs >= 0 ? "audio leads" : "video leads"}), confidence ${u.confidence.toFixed(2)}`;
+    const datasets = [line("voice envelope", voice, colors.audio), line("mouth motion", mouth, colors.video)];
+    if (lagMs !== null) datasets.push(line(`mouth moved ${lagMs >= 0 ? "back" : "forward"} by the lag`, mouth.map((p) => ({ x: round(p.x - lagMs / 1000, 3), y: p.y })), colors.video, { borderDash: [5, 4], borderWidth: 1 }));
+    const options = baseOptions("time from the voice's onset (s)", "scaled 0…1");
+    charts.push({
+      id: `talk-utterance-${i + 1}`,
+      title: `Utterance ${labels[i]}: ${verdict}`,
+      caption: "The answer's voice loudness and the picture region that moved most with it, each scaled 0…1, over time from the voice's first sound; dashed: the mouth shifted by the lag found, which should lie on the voice.",
+      config: {
+        type: "line",
+        data: { datasets },
+        options: { ...options, scales: { ...options.scales, y: { ...options.scales.y, min: 0, max: 1 } } },
+      } as ChartConfiguration,
+    });
+  });
+  return charts;
+}
+
+// The trace as chart points: both scaled to 0…1; a region that darkens as the mouth opens is turned over, so both rise together.
+function talkTrace(u: TalkMeasurements["utterances"][number]): { voice: Point[]; mouth: Point[]; lagMs: number | null } {
+  const { startMs, stepMs, voice, mouth } = u.trace;
+  const zeroMs = u.voiceOnsetMs ?? startMs;
+  const x = (k: number): number => round((startMs + k * stepMs - zeroMs) / 1000, 3);
+  const scale = (values: readonly number[]): number[] => {
+    const lo = Math.min(...values);
+    const span = Math.max(...values) - lo || 1;
+    return values.map((v) => round((v - lo) / span, 3));
+  };
+  const lagMs = u.lipOffsetMs;
+  let mouthScaled = scale(mouth);
+  // The sign of the correlation at the lag found: the mouth's trace moved back by it against the voice.
+  const shift = lagMs === null ? 0 : Math.round(lagMs / stepMs);
+  let sum = 0;
+  for (let k = 0; k < voice.length; k++) {
+    const m = mouthScaled[k + shift];
+    if (m !== undefined) sum += (voice[k]! - 0.5) * (m - 0.5);
+  }
+  if (u.region !== null && sum < 0) mouthScaled = mouthScaled.map((v) => round(1 - v, 3));
+  return { voice: scale(voice).map((y, k) => ({ x: x(k), y })), mouth: u.region === null ? [] : mouthScaled.map((y, k) => ({ x: x(k), y })), lagMs };
 }
 
 // One point per session and method: how far apart viewers of the same server are, and which had it worst.
