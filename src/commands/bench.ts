@@ -30,7 +30,7 @@ export default class Bench extends AvsyncCommand {
   - RTP timestamp continuity per stream (steps, gaps, jitter, drift) and the pusher's pacing.
 With --target it probes your own server instead (WebSocket JSON, POST /offer or WHEP; --push publishes through a relay with WHIP), decodes VP8, H.264, VP9 or AV1 at any resolution, reads avsync's pattern or the common beep/flash clip, and measures what needs no markers (transport offset, continuity, named anomalies) for any content; --sessions opens many viewers. See docs/targets.md.
 Offsets are t(video) − t(audio): positive means audio leads. The run folder (reports/bench-<time>/ or --out) gets result.json, report.html, summary.md, one PNG per chart and, when gated, junit.xml.
---talk measures a talking head without markers: it says sentences to it (a templated HTTP request per utterance), reads the lip-sync offset per utterance from the decoded face and voice, and times each answer; without --target it runs against avsync's reference talking head (docs/talking-head.md).
+--talk measures a talking head without markers: it says sentences to it (a templated HTTP request per utterance, or in-band on the probe's microphone), reads the lip-sync offset per utterance from the decoded face and voice, and times each answer; without --target it runs against avsync's reference talking head (docs/talking-head.md).
 Gate it with --gate (published lip-sync windows), --threshold (expressions over the metrics in docs/metrics.md) and --baseline.
 A session whose audio or video stops for --media-timeout, never starts, or whose connection fails ends as failed, and the run is then incomplete whatever the gate says. --header values go only to the target's own origin (--allow-redirect names others it may send avsync to, without them); everything read from a target is size-capped.
 Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the run failed or is incomplete, 130 interrupted (partial result written).`;
@@ -49,6 +49,7 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
     "<%= config.bin %> <%= command.id %> --target http://10.0.0.5:8010/offer --ice-server stun:10.0.0.1:3478",
     "<%= config.bin %> <%= command.id %> --talk --lip-offset-ms 80",
     "<%= config.bin %> <%= command.id %> --talk --target http://127.0.0.1:8010/offer --talk-url http://127.0.0.1:8010/human --offer-field avatar=wav2lip256_avatar1",
+    "<%= config.bin %> <%= command.id %> --talk --target http://127.0.0.1:7860/offer --talk-microphone",
     "<%= config.bin %> <%= command.id %> --talk --gate itu-detect --threshold 'talk.responseLatency.p95 < 1500'",
     "<%= config.bin %> <%= command.id %> --sessions 20 --ramp 5/s",
     "<%= config.bin %> <%= command.id %> --video-size 1920x1080 --video-codec h264 --video-bitrate 4M",

@@ -56,6 +56,23 @@ describe("bench --talk from the command line", () => {
     }
   });
 
+  test("--talk-microphone speaks in-band to the reference head, which answers what it heard; lips and latency as its ledger says", async () => {
+    const out = tempDir("avsync-talk-mic-");
+    const run = await runCli(["bench", "--talk", "--talk-microphone", "--lip-offset-ms", "-80", ...utterances.flatMap((u) => ["--utterance", u]), "--out", out], 120_000);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /Talking head \(markerless; 2 utterances spoken on the probe's microphone to http:\/\/127\.0\.0\.1:\d+\/offer\)/);
+    const talk = (JSON.parse(readFileSync(`${out}/result.json`, "utf8")) as BenchResult).talk!;
+    const m = talk.measurements!;
+    assert.equal(talk.driver.kind, "microphone");
+    assert.ok(Math.abs(m.lipOffsetMs.p50! + 80) <= halfFrameMs, `median ${m.lipOffsetMs.p50} ms, injected -80 ms`);
+    // The head heard each utterance and said it back: one reply each, dated in its own ledger.
+    assert.equal(talk.head!.replies.length, 2);
+    m.utterances.forEach((u, i) => {
+      const truth = talk.head!.replies[i]!.voiceOnsetUnixMs - talk.prompts[i]!.endedAtUnixMs;
+      assert.ok(u.responseLatencyMs !== null && Math.abs(u.responseLatencyMs - truth) <= 20, `utterance ${i}: ${u.responseLatencyMs} ms, the head's ledger ${truth.toFixed(1)} ms`);
+    });
+  });
+
   for (const [what, url, expected] of [
     ["a 404", () => `${head.offerUrl.replace("/offer", "/nope")}`, /talk driver: POST http:\/\/127\.0\.0\.1:\d+\/nope answered 404 Not Found/],
     ["a 500", () => `${base}/fail`, /talk driver: POST http:\/\/127\.0\.0\.1:\d+\/fail answered 500 Internal Server Error: model crashed/],
@@ -88,6 +105,7 @@ describe("bench --talk from the command line", () => {
       [["--talk", "--target", head.offerUrl, "--talk-url", "ftp://x/human"], /Expected `--talk-url` to be an http\(s\) URL/],
       [["--talk", "--target", head.offerUrl, "--talk-url", head.humanUrl, "--talk-body", "[1]"], /Expected `--talk-body` to be a JSON object/],
       [["--talk", "--lip-offset-ms", "abc"], /Expected `--lip-offset-ms` to be a number/],
+      [["--talk", "--talk-microphone", "--target", head.offerUrl, "--talk-url", head.humanUrl], /--talk-url=.* cannot also be provided when using --talk-microphone|--talk-microphone=.* cannot also be provided when using --talk-url/],
     ] as const) {
       const run = await runCli(["bench", ...args], 30_000);
       assert.equal(run.code, 2, run.stderr);

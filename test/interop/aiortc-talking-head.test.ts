@@ -4,7 +4,7 @@
 // loudness measure (a 40 ms peak, square-rooted), not avsync's. Whatever that face does to the
 // reading, a lip offset injected on top of it must shift avsync's estimate by the injection (a
 // differential check that holds for any face), and each answer's latency must match the head's own
-// ledger. Both drivers (text to /human, a WAV to /humanaudio) make it speak.
+// ledger. Every driver (text to /human, a WAV to /humanaudio, speech on the probe's microphone) makes it speak.
 import { strict as assert } from "node:assert";
 import { before, describe, test } from "node:test";
 import { runBench, type BenchResult, type TalkDriver } from "../../src/lib/bench/index.js";
@@ -33,7 +33,9 @@ async function talkTo(lipOffsetMs: number, kind: TalkDriver["kind"] = "text"): P
     const driver: TalkDriver =
       kind === "text"
         ? { kind, url: `${base}/human`, body: { sessionid: "{session}", text: "{text}", type: "echo", interrupt: true } }
-        : { kind, url: `${base}/humanaudio`, body: { sessionid: "{session}" } };
+        : kind === "audio"
+          ? { kind, url: `${base}/humanaudio`, body: { sessionid: "{session}" } }
+          : { kind };
     const result = await runBench({
       durationS: 1,
       mode: "paced",
@@ -61,7 +63,7 @@ function assertLatencyAgainstLedger(result: BenchResult, ledger: readonly Ledger
   const talk = result.talk!;
   assert.equal(ledger.length, talk.prompts.length);
   return talk.measurements!.utterances.map((u, i) => {
-    const truth = ledger[i]!.voiceOnsetUnixMs - talk.prompts[i]!.sentAtUnixMs;
+    const truth = ledger[i]!.voiceOnsetUnixMs - talk.prompts[i]!.endedAtUnixMs;
     assert.ok(u.responseLatencyMs !== null && Math.abs(u.responseLatencyMs - truth) <= latencyToleranceMs, `utterance ${i}: ${u.responseLatencyMs} ms, the head's ledger ${truth.toFixed(1)} ms`);
     return `lips ${u.lipOffsetMs?.toFixed(1)} ms (confidence ${u.confidence.toFixed(2)}), answer ${u.responseLatencyMs?.toFixed(0)} ms (ledger ${truth.toFixed(0)})`;
   }).join("; ");
@@ -94,5 +96,12 @@ describe("bench --talk against an independent aiortc talking head", { skip: miss
     assert.equal(result.talk!.driver.kind, "audio");
     assert.ok(Math.abs(medianOf(result) - medianOf(base.result)) <= shiftToleranceMs, `audio driver ${medianOf(result)} ms, text driver ${medianOf(base.result)} ms`);
     t.diagnostic(`audio driver: ${assertLatencyAgainstLedger(result, ledger)}`);
+  });
+
+  test("the in-band driver makes it speak: it answers what it hears on the probe's microphone", async (t) => {
+    const { result, ledger } = await talkTo(0, "microphone");
+    assert.equal(result.talk!.driver.kind, "microphone");
+    assert.ok(Math.abs(medianOf(result) - medianOf(base.result)) <= shiftToleranceMs, `in-band ${medianOf(result)} ms, text driver ${medianOf(base.result)} ms`);
+    t.diagnostic(`in-band driver: ${assertLatencyAgainstLedger(result, ledger)}`);
   });
 });

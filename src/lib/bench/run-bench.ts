@@ -237,6 +237,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
           mediaTimeoutMs,
           expectedMediaMs: options.durationS * 1000,
           signal: recordSignal,
+          ...(index === 0 && talk?.microphone ? { microphone: talk.microphone } : {}),
           onRecording: (live) => (slot.recording = live),
         }).then(
           () => undefined,

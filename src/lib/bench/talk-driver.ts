@@ -6,9 +6,12 @@ import { safeText } from "../text/index.js";
 /**
  * How `bench --talk` makes a target speak (docs/talking-head.md):
  * - `text`: one templated JSON request per utterance (LiveTalking's `POST /human`);
- * - `audio`: the utterance as a WAV file in a multipart request (LiveTalking's `POST /humanaudio`).
+ * - `audio`: the utterance as a WAV file in a multipart request (LiveTalking's `POST /humanaudio`);
+ * - `microphone`: in-band, the probe speaks on a `sendrecv` audio track (agents that answer what they hear).
  */
-export interface TalkDriver {
+export type TalkDriver = HttpTalkDriver | { kind: "microphone" };
+
+export interface HttpTalkDriver {
   kind: "text" | "audio";
   url: string;
   /** `text`: the JSON body, `{session}` and `{text}` filled in its strings; `audio`: the form's other fields. */
@@ -26,7 +29,7 @@ const requestTimeoutMs = 10_000;
  * target answered it. Throws one line naming the URL when the target refuses (HTTP error, a
  * LiveTalking-style `{code: non-zero}`), cannot be reached, or does not answer in 10 s.
  */
-export async function sayToTarget(driver: TalkDriver, text: string, session: string, signal?: AbortSignal): Promise<TalkPrompt> {
+export async function sayToTarget(driver: HttpTalkDriver, text: string, session: string, signal?: AbortSignal): Promise<TalkPrompt> {
   const fields = fillTemplate(driver.body, { session, text }) as Record<string, unknown>;
   let body: string | FormData;
   if (driver.kind === "text") {

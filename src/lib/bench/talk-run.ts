@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { defaultUtterances, synthesizeSpeech } from "../media/index.js";
-import { measureTalk, sleepUnlessAborted, type ProbeRecording, type TalkMeasurements, type TalkPrompt } from "../probe/index.js";
+import { Microphone, measureTalk, sleepUnlessAborted, type ProbeRecording, type TalkMeasurements, type TalkPrompt } from "../probe/index.js";
 import type { SignalingTarget } from "../signaling/index.js";
 import { startTalkingHead, type SpokenReply, type TalkingHead } from "../target/index.js";
 import { liveTalkingTextBody, sayToTarget, type TalkDriver } from "./talk-driver.js";
@@ -18,12 +18,13 @@ export interface TalkOptions {
 
 /** `bench --talk`'s part of result.json. */
 export interface TalkResult {
+  /** `url`: where each utterance was sent; the microphone's: the offer URL of the session it spoke in. */
   driver: { kind: TalkDriver["kind"]; url: string };
   utterances: string[];
   /** The reference head's settings and its ledger of every reply; null against an external target. */
   head: { lipOffsetMs: number; responseDelayMs: number; still?: boolean; replies: SpokenReply[] } | null;
   /** What the driver said and when, Unix ms on the probe's clock. */
-  prompts: Array<{ text: string; sentAtUnixMs: number; answeredAtUnixMs: number | null }>;
+  prompts: Array<{ text: string; sentAtUnixMs: number; endedAtUnixMs: number; answeredAtUnixMs: number | null }>;
   measurements: TalkMeasurements | null;
   /** Why there are no measurements, or why the driver stopped; null when all went well. */
   error: string | null;
@@ -35,6 +36,8 @@ export interface TalkRun {
   offerUrl: string;
   /** How long the run must record for every utterance to be answered. */
   plannedS: number;
+  /** The in-band driver's microphone, for the probe of the session it speaks in; null for an HTTP driver. */
+  microphone: Microphone | null;
   /**
    * Says every utterance to the session of `slot` once it is connected, until `stop` (the recording
    * ended); a request in flight then still finishes or times out. Rejects with the driver's one-line error.
@@ -50,7 +53,16 @@ const settleMs = 1000;
 // An external head may think (ASR, a language model, TTS) before it answers; avsync's own answers at once.
 const defaultAnswerAllowanceMs = 2500;
 const referenceAnswerAllowanceMs = 1000;
+// Heard in-band, an utterance ends only when the listener has heard enough quiet after it (the reference head waits 600 ms).
+const microphoneAllowanceMs = 1000;
 const defaultHead = { lipOffsetMs: 0, responseDelayMs: 300 };
+
+// One utterance on the microphone; undefined when the recording ended before it was all said.
+async function speakOn(microphone: Microphone, text: string, pcm: Float32Array, stop: AbortSignal): Promise<TalkPrompt | undefined> {
+  const ended = new Promise<undefined>((resolve) => stop.addEventListener("abort", () => resolve(undefined), { once: true }));
+  const spoken = await Promise.race([microphone.say(pcm), ended]);
+  return spoken && { text, ...spoken };
+}
 
 /** Prepares the speech (and the reference head when there is no target) and plans the run's length. */
 export async function startTalk(options: TalkOptions, target: SignalingTarget | undefined, signal?: AbortSignal): Promise<TalkRun> {
@@ -64,11 +76,16 @@ export async function startTalk(options: TalkOptions, target: SignalingTarget | 
     throw new Error("interrupted while the talking head was starting");
   }
   const driver: TalkDriver = options.driver ?? { kind: "text", url: head!.humanUrl, body: { ...liveTalkingTextBody } };
-  const allowanceMs = (options.answerAllowanceMs ?? (headSettings ? referenceAnswerAllowanceMs : defaultAnswerAllowanceMs)) + Math.abs(headSettings?.lipOffsetMs ?? 0) + (headSettings?.responseDelayMs ?? 0);
+  const microphone = driver.kind === "microphone" ? new Microphone() : null;
+  const allowanceMs =
+    (options.answerAllowanceMs ?? (headSettings ? referenceAnswerAllowanceMs : defaultAnswerAllowanceMs)) +
+    Math.abs(headSettings?.lipOffsetMs ?? 0) +
+    (headSettings?.responseDelayMs ?? 0) +
+    (microphone ? microphoneAllowanceMs : 0);
   const slotsMs = clips.map((clip) => 2 * clip.durationMs + allowanceMs);
   const prompts: TalkPrompt[] = [];
   const result: TalkResult = {
-    driver: { kind: driver.kind, url: driver.url },
+    driver: { kind: driver.kind, url: driver.kind === "microphone" ? (target?.url ?? head!.offerUrl) : driver.url },
     utterances,
     head: headSettings ? { ...headSettings, replies: [] } : null,
     prompts: [],
@@ -79,6 +96,7 @@ export async function startTalk(options: TalkOptions, target: SignalingTarget | 
   return {
     result,
     offerUrl: head?.offerUrl ?? "",
+    microphone,
     plannedS: Math.ceil((settleMs + slotsMs.reduce((a, b) => a + b, 0)) / 100) / 10,
     async drive(slot, stop) {
       while (!(slot.recording?.connectedAtMs != null)) {
@@ -91,9 +109,10 @@ export async function startTalk(options: TalkOptions, target: SignalingTarget | 
         await sleepUnlessAborted(atMs - performance.now(), stop);
         if (stop.aborted) return;
         try {
-          const prompt = await sayToTarget(driver, text, session, signal);
+          const prompt = driver.kind === "microphone" ? await speakOn(microphone!, clips[i]!.text, clips[i]!.pcm, stop) : await sayToTarget(driver, text, session, signal);
+          if (!prompt) return;
           prompts.push(prompt);
-          result.prompts.push({ text, sentAtUnixMs: unix(prompt.sentAtMs), answeredAtUnixMs: prompt.answeredAtMs === undefined ? null : unix(prompt.answeredAtMs) });
+          result.prompts.push({ text, sentAtUnixMs: unix(prompt.sentAtMs), endedAtUnixMs: unix(prompt.endedAtMs), answeredAtUnixMs: prompt.answeredAtMs === undefined ? null : unix(prompt.answeredAtMs) });
         } catch (error) {
           if (signal?.aborted) return;
           result.error = (error as Error).message;

@@ -24,6 +24,13 @@ export const talkFlags = {
     dependsOn: ["talk"],
     description: "Send each utterance as speech: a 48 kHz WAV file (form field `file`) in a multipart POST, as LiveTalking's /humanaudio takes it.",
   }),
+  "talk-microphone": Flags.boolean({
+    default: false,
+    dependsOn: ["talk"],
+    exclusive: ["talk-url", "talk-audio", "talk-body"],
+    description:
+      "Speak each utterance in-band, on the probe's own microphone track (audio offered sendrecv, silence between utterances), instead of an HTTP request: for conversational agents that answer what they hear (Pipecat, fastrtc, OpenAvatarChat). Works without --target too: the reference head then listens.",
+  }),
   utterance: Flags.string({
     multiple: true,
     dependsOn: ["talk"],
@@ -48,13 +55,15 @@ export function talkConfigFromFlags(flags: {
   "talk-url"?: string;
   "talk-body"?: string;
   "talk-audio": boolean;
+  "talk-microphone"?: boolean;
   utterance?: string[];
   "lip-offset-ms"?: number;
   "response-delay-ms"?: number;
 }): TalkOptions | undefined {
   if (!flags.talk) return undefined;
-  if (flags.target && !flags["talk-url"]) {
-    throw new Error("`--talk` with `--target` needs `--talk-url`, where each utterance is sent (LiveTalking: http://host:8010/human).");
+  const microphone = flags["talk-microphone"] === true;
+  if (flags.target && !flags["talk-url"] && !microphone) {
+    throw new Error("`--talk` with `--target` needs `--talk-url`, where each utterance is sent (LiveTalking: http://host:8010/human), or `--talk-microphone` to speak in-band.");
   }
   if (!flags.target && flags["talk-url"]) throw new Error("`--talk-url` names a target's speech endpoint; it needs `--target`.");
   const utterances = flags.utterance?.map((text) => text.trim());
@@ -63,6 +72,7 @@ export function talkConfigFromFlags(flags: {
   const body = flags["talk-body"] ? parseTalkBody(flags["talk-body"], "talk-body") : { ...(kind === "audio" ? liveTalkingAudioBody : liveTalkingTextBody) };
   return {
     ...(flags["talk-url"] ? { driver: { kind, url: checkedUrl(flags["talk-url"]), body } } : {}),
+    ...(microphone ? { driver: { kind: "microphone" as const } } : {}),
     ...(utterances?.length ? { utterances } : {}),
     ...(flags.target ? {} : { head: { lipOffsetMs: flags["lip-offset-ms"] ?? 0, responseDelayMs: flags["response-delay-ms"] ?? 300 } }),
   };

@@ -1,5 +1,6 @@
 // The media room: the lip-sync test pattern (DESIGN.md §4) and the probe-side readers that find it again.
-export { defaultPatternOptions, resolvePatternOptions, patternSampleRate, type PatternOptions } from "./pattern-options.js";
+export { defaultPatternOptions, resolvePatternOptions, patternAudioFrameSamples, patternSampleRate, type PatternOptions } from "./pattern-options.js";
+export { encodeOpusLoop } from "./opus-encode.js";
 export { videoCodecNames, videoCodecLabel, type VideoCodecName } from "./video-codecs.js";
 export { encodeTestPattern, type EncodedPattern } from "./test-pattern.js";
 export type { EncodedVideoFrame } from "./vp8-encode.js";

@@ -9,3 +9,4 @@ export type { StreamCodec } from "./stream-codec.js";
 export { watchLoopStalls, stallDelayBoundMs, type LoopStalls } from "../analysis/index.js";
 export { estimateRecording, externalRate, patternRate, recordingOverBudget, type RecordingEstimate, type StreamRate } from "./recording-budget.js";
 export { measureTalk, type TalkMeasurements, type TalkPrompt, type TalkUtterance } from "./measure-talk.js";
+export { Microphone, type SpokenOnMicrophone } from "./microphone.js";

@@ -1,10 +1,11 @@
 import { performance } from "node:perf_hooks";
-import { RtcpSrPacket, type RTCPeerConnection } from "werift";
+import { MediaStreamTrack, RtcpSrPacket, type RTCPeerConnection } from "werift";
 import { unixMsFromNtp } from "../analysis/index.js";
-import { createPeer, enlargeReceiveBuffers, readSocketDrops, selectedCandidatePair, videoCodecNames, waitConnected, type IceConfig, type VideoCodecName } from "../rtc/index.js";
+import { createPeer, enlargeReceiveBuffers, readSocketDrops, selectedCandidatePair, senderOutput, videoCodecNames, waitConnected, type IceConfig, type VideoCodecName } from "../rtc/index.js";
 import type { ServerOffer, SessionDescription } from "../signaling/index.js";
 import { quoteSnippet } from "../text/index.js";
 import { defaultMediaTimeoutMs, findDeadMedia } from "./media-liveness.js";
+import type { Microphone } from "./microphone.js";
 import { PacketLog, PayloadSpill } from "./packet-log.js";
 import type { ProbeRecording, RecordedCodec, StreamRecording } from "./recording.js";
 
@@ -42,6 +43,8 @@ export interface ProbeOptions {
    * the recording waits for the last of them).
    */
   expectedMediaMs?: number;
+  /** Offer audio `sendrecv` and speak on it (`bench --talk --talk-microphone`): started once connected. */
+  microphone?: Microphone;
 }
 
 const emptyStream = (packets: PacketLog): StreamRecording => ({ ssrc: null, codecs: [], packets, senderReports: [] });
@@ -92,7 +95,7 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
         });
       });
     });
-    const negotiated = serverOffer ? await answerServerOffer(pc, serverOffer) : await offerToTarget(pc, options.negotiate!);
+    const negotiated = serverOffer ? await answerServerOffer(pc, serverOffer, !!options.microphone) : await offerToTarget(pc, options.negotiate!, !!options.microphone);
     ports = enlargeReceiveBuffers(pc);
     hangUp = negotiated.close;
     recording.sessionId = negotiated.sessionId ?? null;
@@ -105,6 +108,8 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
       throw new Error(`${(error as Error).message}; ${describeCandidates(pc, negotiated.remoteSdp, ice)}`, { cause: error });
     }
     recording.connectedAtMs = performance.now();
+    const microphoneSender = pc.getTransceivers().find((t) => t.kind === "audio" && t.direction === "sendrecv")?.sender;
+    if (options.microphone && microphoneSender) options.microphone.start(senderOutput(microphoneSender));
     recording.icePath = await selectedCandidatePair(pc).catch(() => null);
     const death = await recordUntil(pc, recording, options, negotiated.dropped);
     recording.endedAtMs = performance.now();
@@ -113,6 +118,7 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
     if (dead) throw new Error(dead);
     return recording;
   } finally {
+    options.microphone?.stop();
     recording.socketDrops = readSocketDrops(ports);
     hangUp?.();
     await pc.close();
@@ -128,9 +134,11 @@ interface Negotiated {
   dropped?: Promise<string>;
 }
 
-// The usual way: the probe offers to receive one audio and one video stream; the target answers.
-async function offerToTarget(pc: RTCPeerConnection, negotiate: Negotiate): Promise<Negotiated> {
-  pc.addTransceiver("audio", { direction: "recvonly" });
+// The usual way: the probe offers to receive one audio and one video stream (and to send audio,
+// with a microphone); the target answers.
+async function offerToTarget(pc: RTCPeerConnection, negotiate: Negotiate, microphone: boolean): Promise<Negotiated> {
+  if (microphone) pc.addTransceiver(new MediaStreamTrack({ kind: "audio" }), { direction: "sendrecv" });
+  else pc.addTransceiver("audio", { direction: "recvonly" });
   pc.addTransceiver("video", { direction: "recvonly" });
   await pc.setLocalDescription(await pc.createOffer());
   const negotiated = await negotiate({ type: "offer", sdp: pc.localDescription!.sdp });
@@ -145,13 +153,20 @@ async function offerToTarget(pc: RTCPeerConnection, negotiate: Negotiate): Promi
 }
 
 // The server offered (D-ID's shape): the probe receives whatever it offers to send, and posts its answer.
-async function answerServerOffer(pc: RTCPeerConnection, serverOffer: ServerOffer): Promise<Negotiated> {
+async function answerServerOffer(pc: RTCPeerConnection, serverOffer: ServerOffer, microphone: boolean): Promise<Negotiated> {
   try {
     await pc.setRemoteDescription(serverOffer.offer);
   } catch (error) {
     throw new Error(`the target's offer SDP could not be applied: ${quoteSnippet((error as Error).message || String(error), 200)}`, { cause: error });
   }
-  for (const transceiver of pc.getTransceivers()) transceiver.setDirection("recvonly");
+  for (const transceiver of pc.getTransceivers()) {
+    if (microphone && transceiver.kind === "audio") {
+      transceiver.setDirection("sendrecv");
+      await transceiver.sender.replaceTrack(new MediaStreamTrack({ kind: "audio" }));
+    } else {
+      transceiver.setDirection("recvonly");
+    }
+  }
   await pc.setLocalDescription(await pc.createAnswer());
   const answerSdp = pc.localDescription!.sdp;
   await serverOffer.answer({ type: "answer", sdp: answerSdp });

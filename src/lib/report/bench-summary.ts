@@ -89,7 +89,8 @@ export function renderBenchSummary(result: BenchResult, folder: string): string 
 function talkLines(result: BenchResult): string[] {
   const talk = result.talk;
   if (!talk) return [];
-  const lines = ["", `Talking head (markerless; ${talk.utterances.length} utterances sent to ${talk.driver.url})`];
+  const said = talk.driver.kind === "microphone" ? `spoken on the probe's microphone to ${talk.driver.url}` : `sent to ${talk.driver.url}`;
+  const lines = ["", `Talking head (markerless; ${talk.utterances.length} utterances ${said})`];
   if (talk.head) lines.push(`  reference head: lip offset injected ${talk.head.lipOffsetMs} ms, response delay ${talk.head.responseDelayMs} ms`);
   if (talk.error) lines.push(`  ${talk.error}`);
   const m = talk.measurements;

@@ -6,6 +6,7 @@ import { encodeIdleFace, encodeReply, readSpeechWav, resolvePatternOptions, synt
 import { PusherSession, noInjections, type PushContent } from "../pusher/index.js";
 import { createPeer, enlargeReceiveBuffers, loopbackIce, senderOutput, waitConnected } from "../rtc/index.js";
 import { maxSignalingBytes, parseSignalingMessage } from "../signaling/index.js";
+import { SpeechListener } from "./speech-listener.js";
 
 export interface TalkingHeadOptions {
   /** 0 picks a free port. The head listens on 127.0.0.1 only. */
@@ -71,18 +72,32 @@ export async function startTalkingHead(options: TalkingHeadOptions): Promise<Tal
     video: idle.video,
     audio: idle.audio,
   };
-  const sessions = new Map<string, { timeline: ReplyTimeline; pusher: PusherSession; pc: RTCPeerConnection }>();
+  const sessions = new Map<string, { timeline: ReplyTimeline; pusher: PusherSession; pc: RTCPeerConnection; listener?: SpeechListener }>();
   const ledger: SpokenReply[] = [];
   let nextId = 1;
 
   const offer = async (body: Record<string, unknown> | FormData): Promise<unknown> => {
     const description = parseSignalingMessage(JSON.stringify(body), "offer");
     const pc = createPeer({ videoCodecs: ["vp8"], ice: loopbackIce });
+    let listener: SpeechListener | undefined;
+    // werift announces the viewer's audio track while the offer is applied, before the head has looked at it.
+    pc.onTrack.subscribe((track) => {
+      if (track.kind === "audio") track.onReceiveRtp.subscribe((rtp) => listener?.push(rtp.payload, performance.now()));
+    });
     await pc.setRemoteDescription(description);
     const outputs: Partial<Record<"audio" | "video", ReturnType<typeof senderOutput>>> = {};
+    const sessionId = String(nextId++);
     for (const transceiver of pc.getTransceivers()) {
       if (transceiver.kind !== "audio" && transceiver.kind !== "video") continue;
-      transceiver.setDirection("sendonly");
+      // A viewer that offers to send audio speaks to the head in-band: it listens and answers what it hears.
+      const speaks = transceiver.kind === "audio" && transceiver.offerDirection === "sendrecv";
+      transceiver.setDirection(speaks ? "sendrecv" : "sendonly");
+      if (speaks) {
+        listener = new SpeechListener(({ pcm, endedAtMs }) => {
+          const clip = { text: "(heard)", pcm, durationMs: (pcm.length * 1000) / 48_000 };
+          void speak(sessionId, clip.text, () => encodeReply(clip, look), endedAtMs);
+        });
+      }
       await transceiver.sender.replaceTrack(new MediaStreamTrack({ kind: transceiver.kind }));
       transceiver.sender.streamId = "avsync-talking-head";
       outputs[transceiver.kind] = senderOutput(transceiver.sender);
@@ -93,10 +108,9 @@ export async function startTalkingHead(options: TalkingHeadOptions): Promise<Tal
     }
     await pc.setLocalDescription(await pc.createAnswer());
     enlargeReceiveBuffers(pc);
-    const sessionId = String(nextId++);
     const timeline = new ReplyTimeline(idle, look.fps);
     const pusher = new PusherSession({ mode: "paced", pattern, injections: noInjections, content: timeline }, { audio: outputs.audio, video: outputs.video });
-    sessions.set(sessionId, { timeline, pusher, pc });
+    sessions.set(sessionId, { timeline, pusher, pc, ...(listener ? { listener } : {}) });
     void waitConnected(pc, 10_000).then(
       () => pusher.start(),
       () => void pc.close(),
@@ -118,8 +132,9 @@ export async function startTalkingHead(options: TalkingHeadOptions): Promise<Tal
     return speak(form.get("sessionid"), clip.text, () => encodeReply(clip, look));
   };
 
-  const speak = async (sessionField: unknown, text: string, makeReply: () => Promise<TalkingHeadReply>): Promise<unknown> => {
-    const requestMs = performance.now();
+  // `heardMs`: when an utterance heard in-band ended; a request's own arrival otherwise.
+  const speak = async (sessionField: unknown, text: string, makeReply: () => Promise<TalkingHeadReply>, heardMs?: number): Promise<unknown> => {
+    const requestMs = heardMs ?? performance.now();
     const sessionId = String(sessionField ?? "");
     const session = sessions.get(sessionId);
     if (!session) return { code: -1, msg: `no session ${JSON.stringify(sessionId)}` };
@@ -155,9 +170,10 @@ export async function startTalkingHead(options: TalkingHeadOptions): Promise<Tal
     humanAudioUrl: `http://127.0.0.1:${port}/humanaudio`,
     replies: ledger,
     async close(): Promise<void> {
-      for (const { pusher, pc } of sessions.values()) {
+      for (const { pusher, pc, listener } of sessions.values()) {
         pusher.stop();
         await pc.close();
+        listener?.close();
       }
       sessions.clear();
       http.closeAllConnections();
