@@ -67,10 +67,19 @@ function assertAgreesWithChromium(result: BenchResult, what: string): string {
     const markerToleranceMs = toleranceMs + (inferred ? Math.max(1000 / fps, (marker.flashBackFrames * 1000) / 60) + heldMs : 0);
     assert.ok(
       Math.abs(a) <= markerToleranceMs,
-      `${what}: at ${((tMs - browser.timesMs.connected!) / 1000).toFixed(1)} s the page measured ${ms(marker.renderedOffsetMs)}${inferred ? ` (flash ${marker.flashEstimated ? "timed back from the next frame" : "named by RTP timestamp"})` : ""}, Chromium's account is ${ms(comparison.senderClockMs!)} + its residual ${ms(estimate.residualMs)}: ${ms(a)} apart (±${markerToleranceMs.toFixed(1)})`,
+      `${what}: at ${((tMs - browser.timesMs.connected!) / 1000).toFixed(1)} s the page measured ${ms(marker.renderedOffsetMs)}${inferred ? ` (flash ${marker.flashEstimated ? "timed back from the next frame" : "named by RTP timestamp"})` : ""}, Chromium's account is ${ms(comparison.senderClockMs!)} + its residual ${ms(estimate.residualMs)}: ${ms(a)} apart (±${markerToleranceMs.toFixed(1)}); its estimates around it (s: residual, audio/video delay): ${around(browser, tMs)}`,
     );
   }
   return `${known}; the page agrees within ${ms(agreement.min!)} … ${ms(agreement.max!)}`;
+}
+
+// Chromium's estimates within 3 s of a marker, for a failure's message.
+function around(browser: NonNullable<BenchResult["browser"]>, tMs: number): string {
+  const t = (x: number): string => ((x - browser.timesMs.connected!) / 1000).toFixed(1);
+  return browser.chromiumSync.estimates
+    .filter((e) => Math.abs(e.tMs - tMs) <= 3000)
+    .map((e) => `${t(e.tMs)}: ${ms(e.residualMs)}, ${e.audioDelayMs}/${e.videoDelayMs}`)
+    .join("; ");
 }
 
 // Every flash the page saw is paired, and every beep left alone has its flash among the frames the

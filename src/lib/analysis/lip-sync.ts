@@ -58,6 +58,10 @@ const stillRangeLevels = 1.5;
 // with the voice.
 const minMovingShare = 0.1;
 const minMovingSteps = 5;
+// And a mouth swings: the spread between its 5th and 95th percentile reaches this many levels. A
+// still face's cell that the codec nudges by 1–2 levels a handful of times (a reply starting on a
+// new keyframe, under load) stays inside it; that once correlated 0.73 with a short utterance.
+const minSwingLevels = 3;
 // Speech must stand this far above the recording's quiet floor (RMS, full scale = 1) to count as heard.
 const minSpeechRms = 0.01;
 // Context kept either side of the voice when correlating: the mouth may open before it sounds.
@@ -186,7 +190,10 @@ function measureUtterance(voice: UniformSeries, pictures: readonly RegionPicture
 function moves(values: readonly number[]): boolean {
   let steps = 0;
   for (let i = 1; i < values.length; i++) if (Math.abs(values[i]! - values[i - 1]!) > stillRangeLevels) steps++;
-  return steps >= Math.max(minMovingSteps, minMovingShare * (values.length - 1));
+  if (steps < Math.max(minMovingSteps, minMovingShare * (values.length - 1))) return false;
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.round(q * (sorted.length - 1))]!;
+  return at(0.95) - at(0.05) >= minSwingLevels;
 }
 
 // The mouth's rest is its median before the voice; it has started once it leaves that by a fifth of its swing.

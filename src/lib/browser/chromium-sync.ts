@@ -47,6 +47,11 @@ const audioStepMs = 3;
 const smoothingMs = 1000;
 // How far from an estimate a marker may be to be set against it (estimates come once a second).
 const nearMs = 1500;
+// A change the log shows between two of its lines may already have reached the screen before the
+// earlier one: on a loaded machine the page saw 15 of a 24 ms audio-delay step at 40.75 s, while the
+// line at 40.8 s still gave the old delay and only the one at 41.8 s the new. So a marker is not set
+// against an estimate within one log period before a change either.
+const logPeriodMs = 1000;
 
 /** Reads Chromium's sync log (already on the page clock) against the markers the page measured. */
 export function analyseChromiumSync(log: readonly ChromiumSyncLine[], markers: readonly { flashDisplayMs: number; renderedOffsetMs: number }[], statsChanges: readonly ChangeSpan[]): ChromiumSync {
@@ -126,10 +131,11 @@ export function estimateAt(sync: ChromiumSync, tMs: number): ChromiumSync["estim
 }
 
 // Whether a marker shown at `markerMs` and an estimate at `estimateMs` see the same delays: close in
-// time, and no change (nor the frames after one that still carry it to the screen) between them.
+// time, and no change (nor the frames after one that still carry it to the screen, nor the log
+// period before one that may already have) between them.
 function sameStretch(spans: readonly ChangeSpan[], markerMs: number, estimateMs: number): boolean {
   if (Math.abs(markerMs - estimateMs) > nearMs) return false;
   const from = Math.min(markerMs, estimateMs) - smoothingMs;
-  const to = Math.max(markerMs, estimateMs);
+  const to = Math.max(markerMs, estimateMs) + logPeriodMs;
   return spans.every(([s, e]) => e < from || s > to);
 }
