@@ -17,23 +17,33 @@ const halfFrameMs = 1000 / 30 / 2;
 // steps, 20 ms windows) against the head's ledger (a tenth of the peak of its own 30 ms loudness):
 // the two onsets differed by up to 9 ms over 8 utterances; arrival adds loopback and the probe's loop.
 const latencyToleranceMs = 20;
+// The mouth's first move as the probe reads it (its cell a fifth of the way to its widest) against the
+// head's ledger (the first picture drawn a fifth open): a picture either way (33 ms) plus arrival.
+const mouthToleranceMs = 1000 / 30 + 10;
 
 function talkRun(head: { lipOffsetMs: number; responseDelayMs: number; still?: boolean }): Promise<BenchResult> {
   return runBench({ durationS: 1, mode: "paced", pattern: {}, injections: noInjections, flags: {}, talk: { utterances, head } });
 }
 
-function assertLatencyAgainstLedger(result: BenchResult): void {
+function assertLatencyAgainstLedger(result: BenchResult): string {
+  const errors: string[] = [];
   const talk = result.talk!;
   assert.equal(talk.head!.replies.length, talk.prompts.length);
   talk.measurements!.utterances.forEach((u, i) => {
-    const truth = talk.head!.replies[i]!.voiceOnsetUnixMs - talk.prompts[i]!.sentAtUnixMs;
+    const reply = talk.head!.replies[i]!;
+    const truth = reply.voiceOnsetUnixMs - talk.prompts[i]!.sentAtUnixMs;
     assert.ok(u.responseLatencyMs !== null && Math.abs(u.responseLatencyMs - truth) <= latencyToleranceMs, `utterance ${i}: latency ${u.responseLatencyMs} ms, the head's ledger ${truth.toFixed(1)} ms`);
+    if (reply.mouthOnsetUnixMs === null) return;
+    const mouthTruth = reply.mouthOnsetUnixMs - talk.prompts[i]!.sentAtUnixMs;
+    assert.ok(u.mouthLatencyMs !== null && Math.abs(u.mouthLatencyMs - mouthTruth) <= mouthToleranceMs, `utterance ${i}: mouth latency ${u.mouthLatencyMs} ms, the head's ledger ${mouthTruth.toFixed(1)} ms`);
+    errors.push(`voice ${(u.responseLatencyMs! - truth).toFixed(1)}, mouth ${(u.mouthLatencyMs - mouthTruth).toFixed(1)}`);
   });
+  return `latency − the head's ledger, ms: ${errors.join("; ")}`;
 }
 
 describe("bench --talk against the reference talking head", () => {
   for (const lipOffsetMs of [-200, -80, 0, 80, 200]) {
-    test(`reads an injected lip offset of ${lipOffsetMs} ms`, async () => {
+    test(`reads an injected lip offset of ${lipOffsetMs} ms`, async (t) => {
       const result = await talkRun({ lipOffsetMs, responseDelayMs: 300 });
       assert.equal(result.complete, true, result.incompleteReason ?? "");
       const m = result.talk!.measurements!;
@@ -44,7 +54,7 @@ describe("bench --talk against the reference talking head", () => {
       }
       assert.ok(Math.abs(m.lipOffsetMs.p50! - lipOffsetMs) <= halfFrameMs, `median ${m.lipOffsetMs.p50} ms, injected ${lipOffsetMs} ms`);
       assert.equal(m.clock, "sender");
-      assertLatencyAgainstLedger(result);
+      t.diagnostic(assertLatencyAgainstLedger(result));
     });
   }
 

@@ -28,6 +28,8 @@ export interface TalkingHeadReply extends TalkingHeadClip {
   text: string;
   /** Clip time of the first sample above a tenth of the speech's peak loudness. */
   voiceOnsetMs: number;
+  /** Clip time of the first picture whose mouth is open a fifth of its widest; null for a still face. */
+  mouthOnsetMs: number | null;
 }
 
 // Luma and chroma of the face: a dark room, skin, eyes and the inside of a mouth.
@@ -70,7 +72,11 @@ export async function encodeReply(clip: SpeechClip, look: TalkingHeadLook): Prom
   const video = await encodeVp8Frames(frames, (i) => renderFace(look, opening(i)), encodeOptions(look));
   const threshold = 0.1 * Math.max(...loudness);
   const onset = loudness.findIndex((value) => value >= threshold);
-  return { text: clip.text, video, audio: encodeOpusLoop(pcm), durationMs, voiceOnsetMs: Math.max(0, onset) };
+  const openings = Array.from({ length: frames }, (_, i) => opening(i));
+  const widest = Math.max(...openings);
+  const mouthFrame = widest > 0 ? openings.findIndex((o) => o >= 0.2 * widest) : -1;
+  const mouthOnsetMs = mouthFrame < 0 ? null : (mouthFrame * 1000) / look.fps;
+  return { text: clip.text, video, audio: encodeOpusLoop(pcm), durationMs, voiceOnsetMs: Math.max(0, onset), mouthOnsetMs };
 }
 
 function encodeOptions(look: TalkingHeadLook) {

@@ -32,6 +32,8 @@ export interface SpokenReply {
   requestUnixMs: number;
   startUnixMs: number;
   voiceOnsetUnixMs: number;
+  /** When the first picture with the mouth open a fifth of its widest was sent; null for a still face. */
+  mouthOnsetUnixMs: number | null;
   lipOffsetMs: number;
 }
 
@@ -151,6 +153,7 @@ export async function startTalkingHead(options: TalkingHeadOptions): Promise<Tal
       requestUnixMs: performance.timeOrigin + requestMs,
       startUnixMs: performance.timeOrigin + startMs,
       voiceOnsetUnixMs: performance.timeOrigin + startMs + reply.voiceOnsetMs,
+      mouthOnsetUnixMs: reply.mouthOnsetMs === null ? null : performance.timeOrigin + startMs + reply.mouthOnsetMs,
       lipOffsetMs: look.lipOffsetMs,
     });
     return { code: 0, msg: "ok" };
