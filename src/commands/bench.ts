@@ -9,6 +9,7 @@ import { pusherConfigFromFlags } from "../lib/cli/pusher-config.js";
 import { pusherFlags } from "../lib/cli/shared-flags.js";
 import { targetConfigFromFlags, targetFlags } from "../lib/cli/target-flags.js";
 import { talkConfigFromFlags, talkFlags } from "../lib/cli/talk-flags.js";
+import { shardFlags, shardFromFlags } from "../lib/cli/shard-flags.js";
 import { flagsForRecord } from "../lib/cli/recorded-flags.js";
 import { parseProbeKinds, removeStaleChromiumProfiles } from "../lib/browser/index.js";
 import { externalRate, patternRate, recordingOverBudget } from "../lib/probe/index.js";
@@ -31,6 +32,7 @@ export default class Bench extends AvsyncCommand {
 With --target it probes your own server instead (WebSocket JSON, POST /offer or WHEP; --push publishes through a relay with WHIP), decodes VP8, H.264, VP9 or AV1 at any resolution, reads avsync's pattern or the common beep/flash clip, and measures what needs no markers (transport offset, continuity, named anomalies) for any content; --sessions opens many viewers. See docs/targets.md.
 Offsets are t(video) − t(audio): positive means audio leads. The run folder (reports/bench-<time>/ or --out) gets result.json, report.html, summary.md, one PNG per chart and, when gated, junit.xml.
 --talk measures a talking head without markers: it says sentences to it (a templated HTTP request per utterance, or in-band on the probe's microphone), reads the lip-sync offset per utterance from the decoded face and voice, and times each answer; without --target it runs against avsync's reference talking head (docs/talking-head.md).
+--shard i/N runs one slice of --sessions (from Kubernetes' JOB_COMPLETION_INDEX/JOB_COMPLETIONS when not given), --start-at starts the slices together, and \`avsync report --merge\` adds the shards' results into one (docs/sharding.md).
 Gate it with --gate (published lip-sync windows), --threshold (expressions over the metrics in docs/metrics.md) and --baseline.
 A session whose audio or video stops for --media-timeout, never starts, or whose connection fails ends as failed, and the run is then incomplete whatever the gate says. --header values go only to the target's own origin (--allow-redirect names others it may send avsync to, without them); everything read from a target is size-capped.
 Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the run failed or is incomplete, 130 interrupted (partial result written).`;
@@ -52,6 +54,7 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
     "<%= config.bin %> <%= command.id %> --talk --target http://127.0.0.1:7860/offer --talk-microphone",
     "<%= config.bin %> <%= command.id %> --talk --gate itu-detect --threshold 'talk.responseLatency.p95 < 1500'",
     "<%= config.bin %> <%= command.id %> --sessions 20 --ramp 5/s",
+    "<%= config.bin %> <%= command.id %> --target http://10.0.0.5:8010/offer --sessions 40 --shard 2/4 --start-at 2026-12-06T21:30:00Z --out /shared/shard-2",
     "<%= config.bin %> <%= command.id %> --video-size 1920x1080 --video-codec h264 --video-bitrate 4M",
     "<%= config.bin %> <%= command.id %> --gate itu-detect --threshold 'continuity.video.discontinuities == 0'",
     "<%= config.bin %> <%= command.id %> --baseline reports/main/result.json --max-regression 10%",
@@ -73,6 +76,7 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
     ...pusherFlags,
     ...targetFlags,
     ...talkFlags,
+    ...shardFlags,
     ...gateFlags,
     probe: Flags.string({
       default: "node",
@@ -101,6 +105,7 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
     let targetConfig;
     let probes;
     let talk;
+    let sharding;
     try {
       probes = parseProbeKinds(flags.probe);
       durationS = flags.duration ?? (probes.includes("browser") ? defaultBrowserDurationS : defaultDurationS);
@@ -109,6 +114,8 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
       talk = talkConfigFromFlags(flags);
       if (talk && (targetConfig.sessions ?? 1) > 1) throw new Error("`--talk` measures one session; leave out `--sessions`.");
       if (talk && probes.includes("browser")) throw new Error("`--talk` measures with the node probe; leave out `--probe browser`.");
+      sharding = shardFromFlags(flags, targetConfig.sessions ?? 1);
+      if (sharding.shard && (talk || probes.includes("browser"))) throw new Error("`--shard` splits node probe sessions; it cannot be used with --talk or --probe browser.");
       const overBudget = probes.includes("node") ? recordingOverBudget(targetConfig.sessions, durationS, targetConfig.target ? externalRate : patternRate) : null;
       if (overBudget) throw new Error(overBudget);
       gateSpec = prepareGate(gateOptionsFromFlags(flags), "bench");
@@ -122,7 +129,7 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
     events.on("phase", (phase) => progress.note(`… ${phase}`));
     events.on("progress", (p) => progress.status(`  ${p.elapsedS.toFixed(0)}/${p.durationS} s  audio ${p.audioPackets} pkts  video ${p.videoPackets} pkts`));
     const result = await runBench(
-      { durationS, ...config, ...targetConfig, probes, ...(talk ? { talk } : {}), flags: flagsForRecord(flags, { ...pusherFlags, ...targetFlags, ...talkFlags, duration: true }), signal: interrupt.signal },
+      { durationS, ...config, ...targetConfig, ...sharding, probes, ...(talk ? { talk } : {}), flags: flagsForRecord(flags, { ...pusherFlags, ...targetFlags, ...talkFlags, ...shardFlags, duration: true }), signal: interrupt.signal },
       events,
     );
     progress.end();

@@ -3,7 +3,7 @@ import type { IcePath } from "../rtc/index.js";
 import type { Injections, PacingReport, PusherMode } from "../pusher/index.js";
 import type { ContentMode, LoopStalls, ProbeMeasurements } from "../probe/index.js";
 import type { RunMetadata } from "../run/index.js";
-import type { BenchAggregate, BenchSession } from "./bench-sessions.js";
+import type { BenchAggregate, BenchPooled, BenchSession } from "./bench-sessions.js";
 import type { BrowserMeasurements, ProbeKind } from "../browser/index.js";
 import type { TalkResult } from "./talk-run.js";
 
@@ -68,8 +68,32 @@ export interface BenchResult {
   sessions?: BenchSession[];
   /** Across-session figures; present whenever `sessions` is. */
   aggregate?: BenchAggregate;
+  /** Every session's markers and join times pooled, with mergeable HDR histograms; present whenever `sessions` is (absent in older results). */
+  pooled?: BenchPooled;
+  /** `--shard i/N`: which slice of the run's sessions this process ran; absent otherwise. */
+  shard?: BenchShard;
+  /** `report --merge`: the shards this result was added up from; absent otherwise. */
+  merge?: BenchMerge;
   /** What headless Chromium rendered (`--probe browser`); absent when it did not run, null when it measured nothing. */
   browser?: BrowserMeasurements | null;
   /** `--talk`: what was said to the talking head and what its lips and answers measured; absent without it. */
   talk?: TalkResult;
+}
+
+/** One shard of a run spread over processes or machines (`--shard`, or Kubernetes' Indexed Job). */
+export interface BenchShard {
+  index: number;
+  count: number;
+  /** The global indices of its sessions: [from, to) of the run's `--sessions`. */
+  sessions: { from: number; to: number; total: number };
+  /** `--start-at` as given (ISO time), null when it started at once. */
+  startAt: string | null;
+}
+
+/** Where a merged result came from, and what was missing. */
+export interface BenchMerge {
+  shards: { index: number; source: string; complete: boolean; sessions: number; host: string; startedAt: string }[];
+  /** Shard indices of 0…count−1 that were not given; a merge with any is incomplete. */
+  missing: number[];
+  count: number;
 }

@@ -1,4 +1,4 @@
-import { summarize, type Anomaly, type Summary } from "../analysis/index.js";
+import { SignedHistogram, summarize, type Anomaly, type EncodedSignedHistogram, type Summary } from "../analysis/index.js";
 import type { MarkerSource, ProbeMeasurements } from "../probe/index.js";
 
 /** One probe session of a run, in a few figures; the full measurements of the first are `result.probe`. */
@@ -96,4 +96,45 @@ export function aggregateSessions(sessions: readonly BenchSession[], rampPerS: n
       video: sessions.reduce((sum, s) => sum + (s.lostPackets?.video ?? 0), 0),
     },
   };
+}
+
+/** A distribution over every session, with the HDR histogram it was read from (what `report --merge` adds). */
+export interface PooledTrend {
+  summary: Summary;
+  histogram: EncodedSignedHistogram;
+}
+
+/**
+ * Every session's markers in one distribution, and every session's join time: what a gate judges when
+ * a run has many viewers, and what shards of one run add up exactly (issue 15). Percentiles by nearest
+ * rank from HDR counts, each value to 0.01 %.
+ */
+export interface BenchPooled {
+  sessions: number;
+  senderOffsetMs: PooledTrend;
+  arrivalOffsetMs: PooledTrend;
+  joinTimeMs: PooledTrend;
+}
+
+export type PooledHistograms = Record<Exclude<keyof BenchPooled, "sessions">, SignedHistogram>;
+
+/** Pools the given values per figure. */
+export function pooledFrom(sessions: number, values: { senderOffsetMs: number[]; arrivalOffsetMs: number[]; joinTimeMs: number[] }): BenchPooled {
+  return pooledOf(sessions, {
+    senderOffsetMs: SignedHistogram.ofMs(values.senderOffsetMs),
+    arrivalOffsetMs: SignedHistogram.ofMs(values.arrivalOffsetMs),
+    joinTimeMs: SignedHistogram.ofMs(values.joinTimeMs),
+  });
+}
+
+export function pooledOf(sessions: number, histograms: PooledHistograms): BenchPooled {
+  const trend = (h: SignedHistogram): PooledTrend => ({ summary: h.summary(), histogram: h.encode() });
+  return { sessions, senderOffsetMs: trend(histograms.senderOffsetMs), arrivalOffsetMs: trend(histograms.arrivalOffsetMs), joinTimeMs: trend(histograms.joinTimeMs) };
+}
+
+/** Adds shards' pooled figures: the histograms add, the summaries are read again from the sum. */
+export function addPooled(parts: readonly BenchPooled[]): BenchPooled {
+  const sum: PooledHistograms = { senderOffsetMs: SignedHistogram.empty(), arrivalOffsetMs: SignedHistogram.empty(), joinTimeMs: SignedHistogram.empty() };
+  for (const part of parts) for (const key of Object.keys(sum) as (keyof PooledHistograms)[]) sum[key].add(SignedHistogram.decode(part[key].histogram));
+  return pooledOf(parts.reduce((n, p) => n + p.sessions, 0), sum);
 }

@@ -8,7 +8,7 @@ import { defaultSignalingOptions, expandOfferFields, signalingFor, type Signalin
 import { startEmbeddedTargetThread, type EmbeddedTarget, type TargetSession } from "../target/index.js";
 import { startTalk, type TalkOptions, type TalkRun } from "./talk-run.js";
 import { benchResultSchemaVersion, type BenchResult } from "./bench-result.js";
-import { aggregateSessions, summarizeSession } from "./bench-sessions.js";
+import { aggregateSessions, pooledFrom, summarizeSession } from "./bench-sessions.js";
 import { compareBrowser, watchInBrowser, type BrowserWatch, type ProbeKind } from "../browser/index.js";
 import { isLoopbackUrl, loopbackIce, raiseThreadPriority, type IceConfig, type VideoCodecName } from "../rtc/index.js";
 import { safeText } from "../text/index.js";
@@ -50,6 +50,17 @@ export interface BenchOptions {
   signal?: AbortSignal;
   /** `--talk`: make the target (or the reference talking head) speak and measure its lips and its answers. */
   talk?: TalkOptions;
+  /**
+   * `--shard i/N`: run only slice i of N of `sessions` (global indices, contiguous) and say so in the
+   * result; `startAtUnixMs` starts the ramp then, so shards on several machines start together.
+   */
+  shard?: { index: number; count: number };
+  startAtUnixMs?: number;
+}
+
+/** The global session indices [from, to) that shard `index` of `count` runs: contiguous, sizes differ by at most one. */
+export function shardSessions(total: number, shard: { index: number; count: number }): { from: number; to: number } {
+  return { from: Math.floor((shard.index * total) / shard.count), to: Math.floor(((shard.index + 1) * total) / shard.count) };
 }
 
 export interface BenchProgress {
@@ -92,7 +103,9 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
   raiseThreadPriority();
   const startedMs = performance.now();
   const probes = options.probes ?? ["node"];
-  const sessionCount = probes.includes("node") ? (options.sessions ?? 1) : 0;
+  const totalSessions = probes.includes("node") ? (options.sessions ?? 1) : 0;
+  const slice = options.shard ? shardSessions(totalSessions, options.shard) : { from: 0, to: totalSessions };
+  const sessionCount = slice.to - slice.from;
   const rampPerS = options.rampPerS ?? defaultRampPerS;
   const signaling: SignalingOptions = {
     ...defaultSignalingOptions,
@@ -136,6 +149,14 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
     pacing: null,
     received: { audioPackets: 0, videoPackets: 0, joinTimeMs: null },
   };
+  if (options.shard) {
+    result.shard = {
+      index: options.shard.index,
+      count: options.shard.count,
+      sessions: { ...slice, total: totalSessions },
+      startAt: options.startAtUnixMs === undefined ? null : new Date(options.startAtUnixMs).toISOString(),
+    };
+  }
   let pusherSide: EmbeddedTarget | undefined;
   let browserWatch: BrowserWatch | undefined;
   const slots: ProbeSlot[] = [];
@@ -218,10 +239,15 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
       }
     }, 1000);
     const runs: Promise<void>[] = [];
+    if (options.startAtUnixMs !== undefined && options.startAtUnixMs > Date.now()) {
+      events.emit("phase", `waiting for --start-at ${new Date(options.startAtUnixMs).toISOString()}`);
+      await sleepUnlessAborted(options.startAtUnixMs - Date.now(), options.signal);
+    }
     const stallWatch = watchLoopStalls();
-    const rampStartMs = performance.now();
-    for (let index = 0; index < sessionCount && !options.signal?.aborted; index++) {
-      const startOffsetMs = (index * 1000) / rampPerS;
+    // With --start-at, every shard's sessions keep their place on the whole run's ramp.
+    const rampStartMs = performance.now() + (options.startAtUnixMs !== undefined ? Math.max(0, options.startAtUnixMs - Date.now()) + (slice.from * 1000) / rampPerS : 0);
+    for (let index = slice.from; index < slice.to && !options.signal?.aborted; index++) {
+      const startOffsetMs = ((index - slice.from) * 1000) / rampPerS;
       await sleepUnlessAborted(rampStartMs + startOffsetMs - performance.now(), options.signal);
       const slot: ProbeSlot = { index, startOffsetMs, error: null };
       slots.push(slot);
@@ -404,6 +430,12 @@ async function measureSlots(result: BenchResult, slots: readonly ProbeSlot[], op
   if (slots.length > 0) {
     result.sessions = sessions;
     result.aggregate = aggregateSessions(sessions, result.config.sessions?.rampPerS ?? defaultRampPerS);
+    const markers = measured.flatMap((m) => m?.content.markers ?? []);
+    result.pooled = pooledFrom(sessions.length, {
+      senderOffsetMs: markers.flatMap((m) => (m.senderOffsetMs === null ? [] : [m.senderOffsetMs])),
+      arrivalOffsetMs: markers.map((m) => m.arrivalOffsetMs),
+      joinTimeMs: sessions.flatMap((s) => (s.joinTimeMs === null ? [] : [s.joinTimeMs])),
+    });
   }
 }
 

@@ -125,7 +125,13 @@ export function evaluateGate(result: RunResult, spec: GateSpec): GateReport {
 
 function presetCheck(result: BenchResult, preset: GatePreset): GateCheck {
   const window = gatePresets[preset];
-  const markers = contentOffsetOf(result);
+  // With many viewers (--sessions, or shards merged) every viewer's markers are judged, not the first's.
+  const pooled = result.pooled && result.pooled.sessions > 1 ? result.pooled : null;
+  const markers = pooled
+    ? pooled.senderOffsetMs.summary.count > 0
+      ? { source: "sender" as const, summary: pooled.senderOffsetMs.summary }
+      : { source: "arrival" as const, summary: pooled.arrivalOffsetMs.summary }
+    : contentOffsetOf(result);
   // A talking head carries no markers: its per-utterance lip-sync offsets are judged instead (same sign convention).
   const talk = result.talk?.measurements?.lipOffsetMs;
   const byTalk = (markers?.summary.count ?? 0) === 0 && talk !== undefined && talk.count > 0;
@@ -135,7 +141,7 @@ function presetCheck(result: BenchResult, preset: GatePreset): GateCheck {
   if (!offset || !judgement || judgement.pass === null || judgement.worstMs === null) {
     return { kind: "preset", name, pass: false, observed: null, unit: "ms", message: `${window.source}: no markers were measured, so the offset cannot be judged.` };
   }
-  const where = offset.source === "talk" ? "markerless, per utterance" : offset.source === "sender" ? "sender clock" : "at arrival";
+  const where = (offset.source === "talk" ? "markerless, per utterance" : offset.source === "sender" ? "sender clock" : "at arrival") + (pooled && offset.source !== "talk" ? `, all ${pooled.sessions} sessions` : "");
   const unitName = offset.source === "talk" ? "utterance" : "marker";
   const worst = judgement.worstMs;
   const past = worst > window.highMs ? `${fmt(worst - window.highMs, "ms")} above +${window.highMs} ms` : `${fmt(window.lowMs - worst, "ms")} below ${window.lowMs} ms`;

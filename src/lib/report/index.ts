@@ -8,6 +8,7 @@ export {
   finishRun,
   reportFromFile,
   compareFromFiles,
+  mergeFromFiles,
   type GateOptions,
   type FinishedRun,
   type EndedRun,

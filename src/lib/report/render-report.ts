@@ -13,6 +13,7 @@ import type { RenderedRun, ReportInput, ReportOutput } from "./report-output.js"
 import { loadAnyResult, loadRunResult, isRunResult, type AnyResult, type RunResult } from "../results/index.js";
 import { writeResultJson } from "../run/index.js";
 import { terminalSummary } from "./terminal-summary.js";
+import { mergeShards, type BenchResult } from "../bench/index.js";
 
 /** Every output a run folder gets; a new output is one more entry here. */
 export const reportOutputs: readonly ReportOutput[] = [htmlOutput, pngOutput, markdownOutput, junitOutput];
@@ -156,4 +157,23 @@ export async function compareFromFiles(basePath: string, headPath: string, optio
   const input: ReportInput = { kind: "compare", base: rendered(basePath, base.result), head: rendered(headPath, head.result), deltas, maxRegressionPct, gate };
   const files = await writeOutputs(input, folder, reportOutputs);
   return { folder, files, gate, deltas, exitCode: exitCodeOf({ complete: head.result.complete, interrupted: false }, gate) };
+}
+
+/**
+ * `avsync report --merge <shards…>`: adds the shards of one run into one result.json in `out`, with its
+ * reports and one gate verdict (the given gate flags, else the first shard's). A missing or failed
+ * shard makes the merged run incomplete (exit 2), named.
+ */
+export async function mergeFromFiles(paths: readonly string[], options: GateOptions & { out: string }): Promise<ReportSummary> {
+  const inputs = paths.map((path) => {
+    const { file, result } = loadRunResult(path);
+    if (result.schema !== "avsync/bench-result") throw new Error(`\`${path}\` is a ${result.schema} result; --merge adds bench shards.`);
+    return { source: file, result: result as BenchResult };
+  });
+  const merged = mergeShards(inputs);
+  const gateSpec = prepareGate(asked(options) ? options : { ...recordedGate(merged), maxRegression: options.maxRegression ?? recordedGate(merged).maxRegression }, "bench");
+  const folder = resolve(options.out);
+  mkdirSync(folder, { recursive: true });
+  const finished = await finishRun(merged, { folder, gateSpec });
+  return { folder, files: finished.files, gate: finished.gate, deltas: null, exitCode: finished.exitCode };
 }
