@@ -105,6 +105,11 @@ function assertEveryMarkerAccounted(result: BenchResult, minPaired = 10): string
 // just before and just after a level change agree within 4 ms, the spread the whole run was once held to. Between changes the floor
 // may drift: it follows Chromium's own estimate of the video's decode time, which a busy core raised at
 // the start of one CI run and let fall back over its first half (30.9, 29.4 … 22.4, 21.0 ms).
+// Quiet runs: the floor either side of a step within 4 ms. One overloaded CI run: 26.1 ms just before a
+// step from 48 to 69 ms and 21.2 just after (4.9 ms), the decode-time estimate falling back as the load
+// eased, while the step itself (21 ms) was followed; a step not followed would miss by ≥ 16 ms.
+const floorStepToleranceMs = 6;
+
 function addedDelayFloors(result: BenchResult): { floors: Array<{ tMs: number; level: number; floorMs: number }>; levels: number[] } {
   const { changes } = result.browser!.chromiumSync;
   const floors: Array<{ tMs: number; level: number; floorMs: number }> = [];
@@ -147,7 +152,7 @@ describe("bench --probe browser", { skip: skipWithoutChromium }, () => {
       for (let i = 1; i < floors.length; i++) {
         const [before, after] = [floors[i - 1]!, floors[i]!];
         if (before.level === after.level) continue;
-        assert.ok(Math.abs(after.floorMs - before.floorMs) <= 4, `the added delay did not follow Chromium's step from ${before.level} to ${after.level} ms: ${told}`);
+        assert.ok(Math.abs(after.floorMs - before.floorMs) <= floorStepToleranceMs, `the added delay did not follow Chromium's step from ${before.level} to ${after.level} ms: ${told}`);
       }
     });
   }

@@ -4,6 +4,7 @@
 // flavour, and avsync must read that offset back. Tolerance: docs/targets.md ("aiortc tolerance").
 import { strict as assert } from "node:assert";
 import { after, before, describe, test } from "node:test";
+import { stallDelayBoundMs, summarize } from "../../src/lib/analysis/index.js";
 import { runBench, type BenchResult } from "../../src/lib/bench/index.js";
 import { noInjections } from "../../src/lib/pusher/index.js";
 import { parseTargetUrl } from "../../src/lib/signaling/index.js";
@@ -47,7 +48,16 @@ describe("content offset over each signaling flavour, against aiortc", { skip: s
         assert.ok(probe.markers.paired >= durationS - 2, `paired ${probe.markers.paired}`);
         const sender = probe.content.senderOffsetMs.p50!;
         assert.ok(Math.abs(sender - offsetMs) <= toleranceMs, `sender-clock offset ${sender.toFixed(2)} ms vs ${offsetMs}`);
-        assert.ok(Math.abs(probe.content.arrivalOffsetMs.p50! - offsetMs) <= 3 * toleranceMs, `arrival offset ${probe.content.arrivalOffsetMs.p50}`);
+        // At arrival, each marker's error beyond what the probe's own loop stalls (its account) may have
+        // added to its two stamps: a CI run with the machine overloaded read a median of -57.3 for -100.
+        const loop = result.received.loopStalls ?? { stalls: [] };
+        const unexplained = probe.content.markers.map((m) => {
+          const errorMs = m.arrivalOffsetMs - offsetMs;
+          const stallMs = stallDelayBoundMs(loop, m.flashArrivalMs) + stallDelayBoundMs(loop, m.flashArrivalMs - m.arrivalOffsetMs);
+          return Math.sign(errorMs) * Math.max(0, Math.abs(errorMs) - stallMs);
+        });
+        const unexplainedP50 = summarize(unexplained).p50!;
+        assert.ok(Math.abs(unexplainedP50) <= 3 * toleranceMs, `arrival offset ${probe.content.arrivalOffsetMs.p50}, per marker beyond the probe's stalls ${unexplained.map((e) => e.toFixed(1)).join(" ")}`);
         assert.equal(probe.errorKind.kind, "content-offset", probe.errorKind.explanation);
         assert.ok(result.received.sessionId, "the server's session id is recorded");
         const names = probe.anomalies!.map((a) => a.name);

@@ -82,7 +82,9 @@ export async function startTalk(options: TalkOptions, target: SignalingTarget | 
     Math.abs(headSettings?.lipOffsetMs ?? 0) +
     (headSettings?.responseDelayMs ?? 0) +
     (microphone ? microphoneAllowanceMs : 0);
-  const slotsMs = clips.map((clip) => 2 * clip.durationMs + allowanceMs);
+  // Heard in-band, the reference head makes its face for what it heard only once it has heard it all: a
+  // face as long as the utterance, whose encoding one overloaded CI run took 4.7 s over (its slot was 6.4 s).
+  const slotsMs = clips.map((clip) => 2 * clip.durationMs + allowanceMs + (microphone && headSettings ? clip.durationMs : 0));
   const prompts: TalkPrompt[] = [];
   const result: TalkResult = {
     driver: { kind: driver.kind, url: driver.kind === "microphone" ? (target?.url ?? head!.offerUrl) : driver.url },
