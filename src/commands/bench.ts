@@ -15,6 +15,8 @@ import { parseProbeKinds, removeStaleChromiumProfiles } from "../lib/browser/ind
 import { externalRate, patternRate, recordingOverBudget } from "../lib/probe/index.js";
 import { finishRun, gateFailureMessage, prepareGate } from "../lib/report/index.js";
 import { Progress } from "../lib/cli/progress.js";
+import { parseMetricsListen } from "../lib/bench/index.js";
+import { isLoopbackHost } from "../lib/rtc/index.js";
 
 const defaultDurationS = 10;
 // One second carries a marker (the pattern's first sits 0.5 s in), 50 audio packets and 30 frames.
@@ -58,6 +60,7 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
     "<%= config.bin %> <%= command.id %> --video-size 1920x1080 --video-codec h264 --video-bitrate 4M",
     "<%= config.bin %> <%= command.id %> --gate itu-detect --threshold 'continuity.video.discontinuities == 0'",
     "<%= config.bin %> <%= command.id %> --baseline reports/main/result.json --max-regression 10%",
+    "<%= config.bin %> <%= command.id %> --sessions 10 --duration 3600 --metrics-port 9464",
     "<%= config.bin %> <%= command.id %> --cleanup",
   ];
   static enableJsonFlag = true;
@@ -83,6 +86,10 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
       description:
         "Which receivers measure: `node` (avsync's probe: RTP, Sender Reports, decoded markers), `browser` (headless Chromium on the embedded target's page: what a viewer sees and hears) or `node,browser` for both side by side. The browser needs Chromium at /usr/bin/chromium (or AVSYNC_CHROMIUM).",
     }),
+    "metrics-port": Flags.string({
+      description:
+        "Serve the run's live figures at http://127.0.0.1:PORT/metrics (Prometheus text format) while it runs: sessions up and failed, packets and losses per session, the transport offset over the last 10 s and its drift per hour, the process's memory and CPU. `0` picks a free port; `host:port` listens elsewhere (warns: not loopback).",
+    }),
     out: Flags.string({ description: "Folder to write the run's result.json and reports into; default reports/bench-<time>/." }),
     debug: Flags.boolean({ default: false, description: "Print stack traces of errors." }),
     cleanup: Flags.boolean({
@@ -106,6 +113,7 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
     let probes;
     let talk;
     let sharding;
+    let metrics;
     try {
       probes = parseProbeKinds(flags.probe);
       durationS = flags.duration ?? (probes.includes("browser") ? defaultBrowserDurationS : defaultDurationS);
@@ -115,6 +123,7 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
       if (talk && (targetConfig.sessions ?? 1) > 1) throw new Error("`--talk` measures one session; leave out `--sessions`.");
       if (talk && probes.includes("browser")) throw new Error("`--talk` measures with the node probe; leave out `--probe browser`.");
       sharding = shardFromFlags(flags, targetConfig.sessions ?? 1);
+      metrics = flags["metrics-port"] === undefined ? undefined : parseMetricsListen(flags["metrics-port"]);
       if (sharding.shard && (talk || probes.includes("browser"))) throw new Error("`--shard` splits node probe sessions; it cannot be used with --talk or --probe browser.");
       const overBudget = probes.includes("node") ? recordingOverBudget(targetConfig.sessions, durationS, targetConfig.target ? externalRate : patternRate) : null;
       if (overBudget) throw new Error(overBudget);
@@ -122,6 +131,7 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
     } catch (error) {
       this.error((error as Error).message, { exit: exitCodes.runFailed });
     }
+    if (metrics && !isLoopbackHost(metrics.host)) this.logToStderr(`warning: --metrics-port listens on ${metrics.host}: anyone who reaches it can read the run's live figures.`);
     const folder = createRunFolder("bench", flags.out);
     const interrupt = abortOnInterrupt();
     const progress = new Progress(this.jsonEnabled(), (line) => this.logToStderr(line));
@@ -129,7 +139,7 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
     events.on("phase", (phase) => progress.note(`… ${phase}`));
     events.on("progress", (p) => progress.status(`  ${p.elapsedS.toFixed(0)}/${p.durationS} s  audio ${p.audioPackets} pkts  video ${p.videoPackets} pkts`));
     const result = await runBench(
-      { durationS, ...config, ...targetConfig, ...sharding, probes, ...(talk ? { talk } : {}), flags: flagsForRecord(flags, { ...pusherFlags, ...targetFlags, ...talkFlags, ...shardFlags, duration: true }), signal: interrupt.signal },
+      { durationS, ...config, ...targetConfig, ...sharding, ...(metrics ? { metrics } : {}), probes, ...(talk ? { talk } : {}), flags: flagsForRecord(flags, { ...pusherFlags, ...targetFlags, ...talkFlags, ...shardFlags, duration: true }), signal: interrupt.signal },
       events,
     );
     progress.end();

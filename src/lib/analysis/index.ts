@@ -50,3 +50,4 @@ export { formatOffsetMs } from "./format-offset.js";
 export { watchLoopStalls, stallDelayBoundMs, type LoopStalls } from "./loop-stalls.js";
 export { measureLipSync, speechEnvelope, type LipSyncOptions, type RegionPicture, type UniformSeries, type UtteranceSync, type UtteranceWindow } from "./lip-sync.js";
 export { SignedHistogram, type EncodedSignedHistogram } from "./signed-histogram.js";
+export { fitLine, type LinearFit } from "./linear-fit.js";

@@ -5,3 +5,4 @@ export { aggregateSessions, summarizeSession, addPooled, pooledFrom, type BenchA
 export { mergeShards, type ShardInput } from "./merge-shards.js";
 export { liveTalkingAudioBody, liveTalkingTextBody, parseTalkBody, type TalkDriver } from "./talk-driver.js";
 export type { TalkOptions, TalkResult } from "./talk-run.js";
+export { parseMetricsListen, startMetricsEndpoint, type MetricsListen, type LiveRun } from "./metrics-endpoint.js";

@@ -1,7 +1,7 @@
 import { EventEmitter, setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
 import { defaultPatternOptions, type PatternOptions } from "../media/index.js";
-import { defaultMediaTimeoutMs, measureRecording, recordProbeSession, sleepUnlessAborted, watchLoopStalls, type ContentMode, type LoopStalls, type MeasureOptions, type ProbeMeasurements, type ProbeRecording } from "../probe/index.js";
+import { defaultMediaTimeoutMs, LiveSessionTracker, measureRecording, recordProbeSession, sleepUnlessAborted, watchLoopStalls, type ContentMode, type LoopStalls, type MeasureOptions, type ProbeMeasurements, type ProbeRecording } from "../probe/index.js";
 import { countExpectedMarkers, type Injections, type PacingReport, type PusherMode } from "../pusher/index.js";
 import { collectRunMetadata } from "../run/index.js";
 import { defaultSignalingOptions, expandOfferFields, signalingFor, type SignalingOptions, type SignalingTarget } from "../signaling/index.js";
@@ -9,6 +9,7 @@ import { startEmbeddedTargetThread, type EmbeddedTarget, type TargetSession } fr
 import { startTalk, type TalkOptions, type TalkRun } from "./talk-run.js";
 import { benchResultSchemaVersion, type BenchResult } from "./bench-result.js";
 import { aggregateSessions, pooledFrom, summarizeSession } from "./bench-sessions.js";
+import { startMetricsEndpoint, type MetricsListen } from "./metrics-endpoint.js";
 import { compareBrowser, watchInBrowser, type BrowserWatch, type ProbeKind } from "../browser/index.js";
 import { isLoopbackUrl, loopbackIce, raiseThreadPriority, type IceConfig, type VideoCodecName } from "../rtc/index.js";
 import { safeText } from "../text/index.js";
@@ -56,6 +57,8 @@ export interface BenchOptions {
    */
   shard?: { index: number; count: number };
   startAtUnixMs?: number;
+  /** `--metrics-port`: serve the run's live figures (Prometheus text format) here while it runs. */
+  metrics?: MetricsListen;
 }
 
 /** The global session indices [from, to) that shard `index` of `count` runs: contiguous, sizes differ by at most one. */
@@ -164,6 +167,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
   let loopStalls: LoopStalls | undefined;
   let browserError: string | null = null;
   let talk: TalkRun | undefined;
+  let metrics: { url: string; close: () => Promise<void> } | undefined;
   // A talk driver that fails ends the recording early, like Ctrl-C, but the run is judged failed, not interrupted.
   const talkStop = new AbortController();
   const recordSignal = options.signal ? AbortSignal.any([options.signal, talkStop.signal]) : talkStop.signal;
@@ -228,6 +232,22 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
       await browserWatch.connected;
     }
 
+    if (options.metrics) {
+      const trackers = new Map<ProbeSlot, LiveSessionTracker>();
+      metrics = await startMetricsEndpoint(options.metrics, () => {
+        const now = performance.now();
+        return {
+          elapsedS: (now - startedMs) / 1000,
+          plannedS: options.durationS,
+          requested: sessionCount,
+          sessions: slots.map((slot) => {
+            if (slot.recording && !trackers.has(slot)) trackers.set(slot, new LiveSessionTracker(slot.recording));
+            return { index: slot.index, failed: slot.error !== null, figures: trackers.get(slot)?.read(now) ?? null };
+          }),
+        };
+      });
+      events.emit("phase", `live metrics (Prometheus) at ${metrics.url}`);
+    }
     events.emit("phase", `connecting ${sessionCount > 1 ? `${sessionCount} sessions (${rampPerS}/s) ` : ""}to ${result.config.target.url}`);
     let receiving = false;
     progressTimer = setInterval(() => {
@@ -290,6 +310,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
     result.incompleteReason = describeError(error);
   } finally {
     clearInterval(progressTimer);
+    await metrics?.close();
     await browserWatch?.done;
     await pusherSide?.close();
     await talk?.close();

@@ -10,3 +10,4 @@ export { watchLoopStalls, stallDelayBoundMs, type LoopStalls } from "../analysis
 export { estimateRecording, externalRate, patternRate, recordingOverBudget, type RecordingEstimate, type StreamRate } from "./recording-budget.js";
 export { measureTalk, type TalkMeasurements, type TalkPrompt, type TalkUtterance } from "./measure-talk.js";
 export { Microphone, type SpokenOnMicrophone } from "./microphone.js";
+export { LiveSessionTracker, type LiveSessionFigures } from "./live-figures.js";
