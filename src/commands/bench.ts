@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { Flags } from "@oclif/core";
 import { AvsyncCommand } from "../lib/cli/avsync-command.js";
 import { runBench, type BenchEvents, type BenchResult } from "../lib/bench/index.js";
-import { exitCodes, createRunFolder } from "../lib/run/index.js";
+import { exitCodes, createRunFolder, writeResultJson } from "../lib/run/index.js";
 import { abortOnInterrupt } from "../lib/cli/interrupt.js";
 import { gateFlags, gateOptionsFromFlags } from "../lib/cli/gate-flags.js";
 import { pusherConfigFromFlags } from "../lib/cli/pusher-config.js";
@@ -90,6 +90,13 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
       description:
         "Serve the run's live figures at http://127.0.0.1:PORT/metrics (Prometheus text format) while it runs: sessions up and failed, packets and losses per session, the transport offset over the last 10 s and its drift per hour, the process's memory and CPU. `0` picks a free port; `host:port` listens elsewhere (warns: not loopback).",
     }),
+    checkpoint: Flags.integer({
+      default: 120,
+      min: 0,
+      max: 3600,
+      description:
+        "Every N seconds while the run receives, write result.json so far (incomplete, with each session's live figures: packets, losses, transport offset and drift), so a run that is killed or crashes leaves what it had; the finished run writes over it. 0 writes only at the end.",
+    }),
     out: Flags.string({ description: "Folder to write the run's result.json and reports into; default reports/bench-<time>/." }),
     debug: Flags.boolean({ default: false, description: "Print stack traces of errors." }),
     cleanup: Flags.boolean({
@@ -139,7 +146,14 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
     events.on("phase", (phase) => progress.note(`… ${phase}`));
     events.on("progress", (p) => progress.status(`  ${p.elapsedS.toFixed(0)}/${p.durationS} s  audio ${p.audioPackets} pkts  video ${p.videoPackets} pkts`));
     const result = await runBench(
-      { durationS, ...config, ...targetConfig, ...sharding, ...(metrics ? { metrics } : {}), probes, ...(talk ? { talk } : {}), flags: flagsForRecord(flags, { ...pusherFlags, ...targetFlags, ...talkFlags, ...shardFlags, duration: true }), signal: interrupt.signal },
+      {
+        durationS,
+        ...config,
+        ...targetConfig,
+        ...sharding,
+        ...(metrics ? { metrics } : {}),
+        ...(flags.checkpoint > 0 ? { checkpoint: { everyS: flags.checkpoint, write: (partial: BenchResult) => void writeResultJson(folder, partial) } } : {}),
+        probes, ...(talk ? { talk } : {}), flags: flagsForRecord(flags, { ...pusherFlags, ...targetFlags, ...talkFlags, ...shardFlags, duration: true }), signal: interrupt.signal },
       events,
     );
     progress.end();

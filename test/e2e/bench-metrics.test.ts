@@ -90,3 +90,40 @@ test("a --metrics-port that does not parse is one line, exit 2", async () => {
   assert.match(run.stderr, /Expected `--metrics-port` to be a port \(e\.g\. 9464\) or host:port \(e\.g\. 0\.0\.0\.0:9464\), got `nine`/);
   assert.doesNotMatch(run.stderr, /\n\s+at /);
 });
+
+// --checkpoint: a run killed with SIGKILL (no handler runs) leaves its last checkpoint: the result so far,
+// marked incomplete, with each session's live figures, and `avsync report` reads it.
+test("a run killed with kill -9 leaves its last --checkpoint result.json, which `report` reads", async () => {
+  const out = tempDir("avsync-checkpoint-");
+  const child = spawn(process.execPath, [bin, "bench", "--duration", "60", "--checkpoint", "2", "--out", out], { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d.toString()));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once("exit", (_code, signal) => resolve(signal)));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no media within 30 s: ${stderr}`)), 30_000);
+      child.stderr.on("data", () => /receiving media/.test(stderr) && (clearTimeout(timer), resolve()));
+    });
+    // Two checkpoints' worth of media, then the hard kill.
+    await new Promise((r) => setTimeout(r, 5000));
+    child.kill("SIGKILL");
+    assert.equal(await exited, "SIGKILL");
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  }
+  const saved = JSON.parse(readFileSync(`${out}/result.json`, "utf8")) as BenchResult;
+  assert.equal(saved.complete, false);
+  assert.match(saved.incompleteReason!, /^checkpoint at \d+ s: the run was still going/);
+  const session = saved.live!.sessions[0]!;
+  assert.ok(session.packets.audio > 100 && session.packets.video > 60, JSON.stringify(session));
+  assert.equal(session.lost.audio + session.lost.video, 0);
+  assert.ok(session.transportOffsetMs !== null && Math.abs(session.transportOffsetMs) < 10, `transport offset ${session.transportOffsetMs} ms, none injected`);
+  const report = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const r = spawn(process.execPath, [bin, "report", out], { stdio: ["ignore", "ignore", "pipe"] });
+    let text = "";
+    r.stderr.on("data", (d) => (text += d.toString()));
+    r.once("exit", (code) => resolve({ code, stderr: text }));
+  });
+  assert.equal(report.code, 2, report.stderr);
+  assert.match(report.stderr, /did not complete/);
+});

@@ -1,7 +1,7 @@
 import type { PatternOptions } from "../media/index.js";
 import type { IcePath } from "../rtc/index.js";
 import type { Injections, PacingReport, PusherMode } from "../pusher/index.js";
-import type { ContentMode, LoopStalls, ProbeMeasurements } from "../probe/index.js";
+import type { ContentMode, LiveSessionFigures, LoopStalls, ProbeMeasurements } from "../probe/index.js";
 import type { RunMetadata } from "../run/index.js";
 import type { BenchAggregate, BenchPooled, BenchSession } from "./bench-sessions.js";
 import type { BrowserMeasurements, ProbeKind } from "../browser/index.js";
@@ -74,6 +74,11 @@ export interface BenchResult {
   shard?: BenchShard;
   /** `report --merge`: the shards this result was added up from; absent otherwise. */
   merge?: BenchMerge;
+  /**
+   * What each session showed while it received, nothing decoded (as `--metrics-port` serves it): at the
+   * end of receiving, or at the last `--checkpoint` in a result the run did not finish. Absent in older results.
+   */
+  live?: { atS: number; sessions: Array<{ index: number } & LiveSessionFigures> };
   /** What headless Chromium rendered (`--probe browser`); absent when it did not run, null when it measured nothing. */
   browser?: BrowserMeasurements | null;
   /** `--talk`: what was said to the talking head and what its lips and answers measured; absent without it. */

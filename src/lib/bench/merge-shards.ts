@@ -59,6 +59,14 @@ export function mergeShards(inputs: readonly ShardInput[]): BenchResult {
     sessions: allSessions,
     aggregate: aggregateSessions(allSessions, rampPerS),
     ...(pooledParts.length ? { pooled: addPooled(pooledParts) } : {}),
+    ...(sorted.some((s) => s.result.live)
+      ? {
+          live: {
+            atS: Math.max(...sorted.map((s) => s.result.live?.atS ?? 0)),
+            sessions: sorted.flatMap((s) => s.result.live?.sessions ?? []).sort((a, b) => a.index - b.index),
+          },
+        }
+      : {}),
     merge: {
       count,
       missing,

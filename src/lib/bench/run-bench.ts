@@ -9,7 +9,7 @@ import { startEmbeddedTargetThread, type EmbeddedTarget, type TargetSession } fr
 import { startTalk, type TalkOptions, type TalkRun } from "./talk-run.js";
 import { benchResultSchemaVersion, type BenchResult } from "./bench-result.js";
 import { aggregateSessions, pooledFrom, summarizeSession } from "./bench-sessions.js";
-import { startMetricsEndpoint, type MetricsListen } from "./metrics-endpoint.js";
+import { startMetricsEndpoint, type LiveRun, type MetricsListen } from "./metrics-endpoint.js";
 import { compareBrowser, watchInBrowser, type BrowserWatch, type ProbeKind } from "../browser/index.js";
 import { isLoopbackUrl, loopbackIce, raiseThreadPriority, type IceConfig, type VideoCodecName } from "../rtc/index.js";
 import { safeText } from "../text/index.js";
@@ -59,6 +59,11 @@ export interface BenchOptions {
   startAtUnixMs?: number;
   /** `--metrics-port`: serve the run's live figures (Prometheus text format) here while it runs. */
   metrics?: MetricsListen;
+  /**
+   * `--checkpoint`: every `everyS` while the run receives, hand out the result so far (incomplete, with
+   * the live figures) to be written, so a run that is killed leaves what it had.
+   */
+  checkpoint?: { everyS: number; write: (partial: BenchResult) => void };
 }
 
 /** The global session indices [from, to) that shard `index` of `count` runs: contiguous, sizes differ by at most one. */
@@ -168,6 +173,19 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
   let browserError: string | null = null;
   let talk: TalkRun | undefined;
   let metrics: { url: string; close: () => Promise<void> } | undefined;
+  let checkpointTimer: NodeJS.Timeout | undefined;
+  // Each session's live figures, read from its recording as it grows (metrics, checkpoints, the result's `live`).
+  const trackers = new Map<ProbeSlot, LiveSessionTracker>();
+  const readLive = (): Pick<LiveRun, "elapsedS" | "sessions"> => {
+    const now = performance.now();
+    return {
+      elapsedS: (now - startedMs) / 1000,
+      sessions: slots.map((slot) => {
+        if (slot.recording && !trackers.has(slot)) trackers.set(slot, new LiveSessionTracker(slot.recording));
+        return { index: slot.index, failed: slot.error !== null, figures: trackers.get(slot)?.read(now) ?? null };
+      }),
+    };
+  };
   // A talk driver that fails ends the recording early, like Ctrl-C, but the run is judged failed, not interrupted.
   const talkStop = new AbortController();
   const recordSignal = options.signal ? AbortSignal.any([options.signal, talkStop.signal]) : talkStop.signal;
@@ -233,20 +251,15 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
     }
 
     if (options.metrics) {
-      const trackers = new Map<ProbeSlot, LiveSessionTracker>();
-      metrics = await startMetricsEndpoint(options.metrics, () => {
-        const now = performance.now();
-        return {
-          elapsedS: (now - startedMs) / 1000,
-          plannedS: options.durationS,
-          requested: sessionCount,
-          sessions: slots.map((slot) => {
-            if (slot.recording && !trackers.has(slot)) trackers.set(slot, new LiveSessionTracker(slot.recording));
-            return { index: slot.index, failed: slot.error !== null, figures: trackers.get(slot)?.read(now) ?? null };
-          }),
-        };
-      });
+      metrics = await startMetricsEndpoint(options.metrics, () => ({ ...readLive(), plannedS: options.durationS, requested: sessionCount }));
       events.emit("phase", `live metrics (Prometheus) at ${metrics.url}`);
+    }
+    if (options.checkpoint) {
+      const { everyS, write } = options.checkpoint;
+      checkpointTimer = setInterval(() => {
+        const live = liveFigures(readLive());
+        write({ ...result, complete: false, incompleteReason: `checkpoint at ${live.atS.toFixed(0)} s: the run was still going (a run that ends writes its result over this one)`, live });
+      }, everyS * 1000);
     }
     events.emit("phase", `connecting ${sessionCount > 1 ? `${sessionCount} sessions (${rampPerS}/s) ` : ""}to ${result.config.target.url}`);
     let receiving = false;
@@ -310,6 +323,8 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
     result.incompleteReason = describeError(error);
   } finally {
     clearInterval(progressTimer);
+    clearInterval(checkpointTimer);
+    if (slots.some((slot) => slot.recording?.connectedAtMs != null)) result.live = liveFigures(readLive());
     await metrics?.close();
     await browserWatch?.done;
     await pusherSide?.close();
@@ -509,3 +524,11 @@ function describeError(error: unknown): string {
 
 // A reason is a line, not a document: the long texts a target may send are cut to this.
 const maxReasonChars = 500;
+
+// The live figures as result.json keeps them.
+function liveFigures(run: Pick<LiveRun, "elapsedS" | "sessions">): NonNullable<BenchResult["live"]> {
+  return {
+    atS: Math.round(run.elapsedS * 10) / 10,
+    sessions: run.sessions.flatMap((s) => (s.figures ? [{ index: s.index, ...s.figures }] : [])),
+  };
+}
