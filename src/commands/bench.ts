@@ -24,6 +24,9 @@ const minDurationS = 1;
 // Chromium changes its A/V sync at most once a second in ~16 ms steps and settled after 15–35 s in
 // the runs of docs/browser-probe.md; 45 s leaves a steady stretch to measure.
 const defaultBrowserDurationS = 45;
+// A run measured at the end keeps every packet's record until then; with --segment it keeps one segment.
+const maxDurationS = 3600;
+const maxSegmentedDurationS = 86_400;
 
 export default class Bench extends AvsyncCommand {
   static summary = "Measure lip-sync offset and timestamp continuity of a WebRTC A/V stream.";
@@ -61,6 +64,7 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
     "<%= config.bin %> <%= command.id %> --gate itu-detect --threshold 'continuity.video.discontinuities == 0'",
     "<%= config.bin %> <%= command.id %> --baseline reports/main/result.json --max-regression 10%",
     "<%= config.bin %> <%= command.id %> --sessions 10 --duration 3600 --metrics-port 9464",
+    "<%= config.bin %> <%= command.id %> --sessions 10 --duration 86400 --segment 300 --metrics-port 9464",
     "<%= config.bin %> <%= command.id %> --cleanup",
   ];
   static enableJsonFlag = true;
@@ -68,13 +72,13 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
     duration: Flags.custom<number>({
       parse: async (input) => {
         const seconds = input.trim() === "" ? NaN : Number(input);
-        if (!(seconds >= minDurationS && seconds <= 3600)) {
-          throw new Error(`Expected \`--duration\` to be a number of seconds between ${minDurationS} and 3600 (a shorter run carries no marker and too few frames to measure), got \`${input}\`.`);
+        if (!(seconds >= minDurationS && seconds <= maxSegmentedDurationS)) {
+          throw new Error(`Expected \`--duration\` to be a number of seconds between ${minDurationS} and ${maxSegmentedDurationS} (a shorter run carries no marker and too few frames to measure; over ${maxDurationS} s needs --segment), got \`${input}\`.`);
         }
         return seconds;
       },
     })({
-      description: `Seconds of media to push and measure (at most 3600); default ${defaultDurationS} s, or ${defaultBrowserDurationS} s with the browser probe, because Chromium's A/V sync takes 10–40 s to settle.`,
+      description: `Seconds of media to push and measure (at most ${maxDurationS}, or ${maxSegmentedDurationS} = 24 h with --segment); default ${defaultDurationS} s, or ${defaultBrowserDurationS} s with the browser probe, because Chromium's A/V sync takes 10–40 s to settle.`,
     }),
     ...pusherFlags,
     ...targetFlags,
@@ -89,6 +93,12 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
     "metrics-port": Flags.string({
       description:
         "Serve the run's live figures at http://127.0.0.1:PORT/metrics (Prometheus text format) while it runs: sessions up and failed, packets and losses per session, the transport offset over the last 10 s and its drift per hour, the process's memory and CPU. `0` picks a free port; `host:port` listens elsewhere (warns: not loopback).",
+    }),
+    segment: Flags.integer({
+      min: 10,
+      max: 3600,
+      description:
+        "Measure each session every N seconds while it records (from its last cut to a video keyframe) and let those packets go, so memory holds one segment: for runs of hours (--duration up to 86400). result.json adds every segment up and lists each one (`segmented`), with each session's drift per hour.",
     }),
     checkpoint: Flags.integer({
       default: 120,
@@ -132,7 +142,10 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
       sharding = shardFromFlags(flags, targetConfig.sessions ?? 1);
       metrics = flags["metrics-port"] === undefined ? undefined : parseMetricsListen(flags["metrics-port"]);
       if (sharding.shard && (talk || probes.includes("browser"))) throw new Error("`--shard` splits node probe sessions; it cannot be used with --talk or --probe browser.");
-      const overBudget = probes.includes("node") ? recordingOverBudget(targetConfig.sessions, durationS, targetConfig.target ? externalRate : patternRate) : null;
+      if (durationS > maxDurationS && flags.segment === undefined) throw new Error(`A run over ${maxDurationS} s must be measured as it goes: add --segment 300 (or another length in seconds).`);
+      const overBudget = probes.includes("node")
+        ? recordingOverBudget(targetConfig.sessions, durationS, targetConfig.target ? externalRate : patternRate, undefined, flags.segment !== undefined ? Math.min(durationS, 2 * flags.segment) : undefined)
+        : null;
       if (overBudget) throw new Error(overBudget);
       gateSpec = prepareGate(gateOptionsFromFlags(flags), "bench");
     } catch (error) {
@@ -152,6 +165,7 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
         ...targetConfig,
         ...sharding,
         ...(metrics ? { metrics } : {}),
+        ...(flags.segment !== undefined ? { segmentS: flags.segment } : {}),
         ...(flags.checkpoint > 0 ? { checkpoint: { everyS: flags.checkpoint, write: (partial: BenchResult) => void writeResultJson(folder, partial) } } : {}),
         probes, ...(talk ? { talk } : {}), flags: flagsForRecord(flags, { ...pusherFlags, ...targetFlags, ...talkFlags, ...shardFlags, duration: true }), signal: interrupt.signal },
       events,

@@ -79,6 +79,11 @@ export interface BenchResult {
    * end of receiving, or at the last `--checkpoint` in a result the run did not finish. Absent in older results.
    */
   live?: { atS: number; sessions: Array<{ index: number } & LiveSessionFigures> };
+  /**
+   * `--segment`: each session measured a segment at a time while it recorded. The sessions' offsets and
+   * `pooled` add every segment up; `probe` is the first session's last segment in full.
+   */
+  segmented?: { segmentS: number; segments: BenchSegment[]; driftMsPerHour: Array<{ session: number; sender: number | null; arrival: number | null }> };
   /** What headless Chromium rendered (`--probe browser`); absent when it did not run, null when it measured nothing. */
   browser?: BrowserMeasurements | null;
   /** `--talk`: what was said to the talking head and what its lips and answers measured; absent without it. */
@@ -101,4 +106,17 @@ export interface BenchMerge {
   /** Shard indices of 0…count−1 that were not given; a merge with any is incomplete. */
   missing: number[];
   count: number;
+}
+
+/** One measured segment of one session (`--segment`): seconds from the session's connection. */
+export interface BenchSegment {
+  session: number;
+  index: number;
+  fromS: number;
+  toS: number;
+  markersPaired: number;
+  senderOffsetP50Ms: number | null;
+  arrivalOffsetP50Ms: number | null;
+  transportOffsetP50Ms: number | null;
+  lostPackets: { audio: number; video: number };
 }

@@ -59,6 +59,15 @@ export function mergeShards(inputs: readonly ShardInput[]): BenchResult {
     sessions: allSessions,
     aggregate: aggregateSessions(allSessions, rampPerS),
     ...(pooledParts.length ? { pooled: addPooled(pooledParts) } : {}),
+    ...(sorted.some((s) => s.result.segmented)
+      ? {
+          segmented: {
+            segmentS: sorted.find((s) => s.result.segmented)!.result.segmented!.segmentS,
+            segments: sorted.flatMap((s) => s.result.segmented?.segments ?? []).sort((a, b) => a.session - b.session || a.index - b.index),
+            driftMsPerHour: sorted.flatMap((s) => s.result.segmented?.driftMsPerHour ?? []).sort((a, b) => a.session - b.session),
+          },
+        }
+      : {}),
     ...(sorted.some((s) => s.result.live)
       ? {
           live: {

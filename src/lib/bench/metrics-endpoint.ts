@@ -38,6 +38,7 @@ export async function startMetricsEndpoint(listen: MetricsListen, read: () => Li
   const packets = counter("avsync_received_packets_total", "RTP packets received, per session and stream.", ["session", "kind"]);
   const lost = counter("avsync_lost_packets_total", "RTP packets the sequence numbers say never arrived, per session and stream.", ["session", "kind"]);
   const transport = gauge("avsync_transport_offset_ms", "Transport relative delay (video − audio, positive = audio leads), median over the last 10 s of video frames.", ["session"]);
+  const held = gauge("avsync_held_packets", "Packets whose records the probe still holds in memory, per session (--segment lets measured ones go).", ["session"]);
   const drift = gauge("avsync_transport_drift_ms_per_hour", "Slope of the transport offset over the run so far, ms per hour (null until a minute of it).", ["session"]);
 
   const collect = (): void => {
@@ -47,7 +48,7 @@ export async function startMetricsEndpoint(listen: MetricsListen, read: () => Li
     sessions.set({ state: "requested" }, run.requested);
     sessions.set({ state: "connected" }, run.sessions.filter((s) => s.figures?.connected).length);
     sessions.set({ state: "failed" }, run.sessions.filter((s) => s.failed).length);
-    for (const c of [packets, lost, transport, drift]) c.reset();
+    for (const c of [packets, lost, transport, drift, held]) c.reset();
     for (const { index, figures } of run.sessions) {
       if (!figures) continue;
       const session = String(index);
@@ -55,6 +56,7 @@ export async function startMetricsEndpoint(listen: MetricsListen, read: () => Li
         packets.inc({ session, kind }, figures.packets[kind]);
         lost.inc({ session, kind }, figures.lost[kind]);
       }
+      held.set({ session }, figures.held);
       if (figures.transportOffsetMs !== null) transport.set({ session }, figures.transportOffsetMs);
       if (figures.transportDriftMsPerHour !== null) drift.set({ session }, figures.transportDriftMsPerHour);
     }

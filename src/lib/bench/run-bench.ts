@@ -1,14 +1,15 @@
 import { EventEmitter, setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
 import { defaultPatternOptions, type PatternOptions } from "../media/index.js";
-import { defaultMediaTimeoutMs, LiveSessionTracker, measureRecording, recordProbeSession, sleepUnlessAborted, watchLoopStalls, type ContentMode, type LoopStalls, type MeasureOptions, type ProbeMeasurements, type ProbeRecording } from "../probe/index.js";
+import { cutSegment, defaultMediaTimeoutMs, LiveSessionTracker, releaseBefore, restOfRecording, segmentable, type SegmentStart, measureRecording, recordProbeSession, sleepUnlessAborted, watchLoopStalls, type ContentMode, type LoopStalls, type MeasureOptions, type ProbeMeasurements, type ProbeRecording } from "../probe/index.js";
 import { countExpectedMarkers, type Injections, type PacingReport, type PusherMode } from "../pusher/index.js";
 import { collectRunMetadata } from "../run/index.js";
 import { defaultSignalingOptions, expandOfferFields, signalingFor, type SignalingOptions, type SignalingTarget } from "../signaling/index.js";
 import { startEmbeddedTargetThread, type EmbeddedTarget, type TargetSession } from "../target/index.js";
 import { startTalk, type TalkOptions, type TalkRun } from "./talk-run.js";
-import { benchResultSchemaVersion, type BenchResult } from "./bench-result.js";
-import { aggregateSessions, pooledFrom, summarizeSession } from "./bench-sessions.js";
+import { benchResultSchemaVersion, type BenchResult, type BenchSegment } from "./bench-result.js";
+import { aggregateSessions, pooledFrom, pooledOf, summarizeSession } from "./bench-sessions.js";
+import { fitLine, SignedHistogram } from "../analysis/index.js";
 import { startMetricsEndpoint, type LiveRun, type MetricsListen } from "./metrics-endpoint.js";
 import { compareBrowser, watchInBrowser, type BrowserWatch, type ProbeKind } from "../browser/index.js";
 import { isLoopbackUrl, loopbackIce, raiseThreadPriority, type IceConfig, type VideoCodecName } from "../rtc/index.js";
@@ -64,6 +65,11 @@ export interface BenchOptions {
    * the live figures) to be written, so a run that is killed leaves what it had.
    */
   checkpoint?: { everyS: number; write: (partial: BenchResult) => void };
+  /**
+   * `--segment`: measure each session every this many seconds while it records, from its last cut to
+   * a video keyframe, and let those packets go: memory holds a segment, not the run (runs of hours).
+   */
+  segmentS?: number;
 }
 
 /** The global session indices [from, to) that shard `index` of `count` runs: contiguous, sizes differ by at most one. */
@@ -97,6 +103,16 @@ interface ProbeSlot {
   startOffsetMs: number;
   recording?: ProbeRecording;
   error: string | null;
+  /** `--segment`: where the next segment starts and what the measured ones added up to. */
+  segments?: SlotSegments;
+}
+
+interface SlotSegments {
+  start: SegmentStart;
+  sender: SignedHistogram;
+  arrival: SignedHistogram;
+  paired: number;
+  list: BenchSegment[];
 }
 
 /**
@@ -258,7 +274,13 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
       const { everyS, write } = options.checkpoint;
       checkpointTimer = setInterval(() => {
         const live = liveFigures(readLive());
-        write({ ...result, complete: false, incompleteReason: `checkpoint at ${live.atS.toFixed(0)} s: the run was still going (a run that ends writes its result over this one)`, live });
+        write({
+          ...result,
+          complete: false,
+          incompleteReason: `checkpoint at ${live.atS.toFixed(0)} s: the run was still going (a run that ends writes its result over this one)`,
+          live,
+          ...(options.segmentS ? { segmented: segmentedFigures(slots, options.segmentS) } : {}),
+        });
       }, everyS * 1000);
     }
     events.emit("phase", `connecting ${sessionCount > 1 ? `${sessionCount} sessions (${rampPerS}/s) ` : ""}to ${result.config.target.url}`);
@@ -308,7 +330,22 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
       result.incompleteReason ??= describeError(error);
       talkStop.abort();
     }) : undefined;
+    const segmentStop = new AbortController();
+    const segmenting = options.segmentS
+      ? (async () => {
+          while (!segmentStop.signal.aborted) {
+            await sleepUnlessAborted(options.segmentS! * 1000, segmentStop.signal);
+            if (segmentStop.signal.aborted) break;
+            for (const slot of slots) {
+              if (segmentStop.signal.aborted) break;
+              await measureNextSegment(slot, result, options, () => void readLive());
+            }
+          }
+        })()
+      : undefined;
     await Promise.all(runs);
+    segmentStop.abort();
+    await segmenting;
     talkStop.abort();
     await driving;
     loopStalls = stallWatch.stop();
@@ -418,13 +455,10 @@ async function measureSlots(result: BenchResult, slots: readonly ProbeSlot[], op
       continue;
     }
     events.emit("phase", slots.length > 1 ? `decoding and measuring session ${slot.index + 1}/${slots.length}` : "decoding and measuring");
-    const outcome = await measureOrExplain(recording, result.config.pattern, {
-      content: options.content ?? "auto",
-      // Only avsync's own pusher is known to send the pattern's frame rate and 20 ms audio.
-      expectations: options.target && !options.push ? "stream" : "pattern",
-      ...(options.target ? { fps: options.expectedFps } : {}),
-    });
+    const rest = slot.segments ? restOfRecording(recording, slot.segments.start) : recording;
+    const outcome = await measureOrExplain(rest, result.config.pattern, measureOptionsOf(options));
     if (outcome.error !== null) slot.error ??= outcome.error;
+    if (slot.segments && outcome.measurements) addSegment(slot, rest, outcome.measurements);
     measured.push(outcome.measurements);
   }
   const sessions = slots.map((slot, i) => {
@@ -466,12 +500,29 @@ async function measureSlots(result: BenchResult, slots: readonly ProbeSlot[], op
   if (slots.length > 0) {
     result.sessions = sessions;
     result.aggregate = aggregateSessions(sessions, result.config.sessions?.rampPerS ?? defaultRampPerS);
-    const markers = measured.flatMap((m) => m?.content.markers ?? []);
-    result.pooled = pooledFrom(sessions.length, {
-      senderOffsetMs: markers.flatMap((m) => (m.senderOffsetMs === null ? [] : [m.senderOffsetMs])),
-      arrivalOffsetMs: markers.map((m) => m.arrivalOffsetMs),
-      joinTimeMs: sessions.flatMap((s) => (s.joinTimeMs === null ? [] : [s.joinTimeMs])),
-    });
+    const joinTimes = sessions.flatMap((s) => (s.joinTimeMs === null ? [] : [s.joinTimeMs]));
+    if (options.segmentS) {
+      // A segmented session's figures are its segments' added up, not its last segment's.
+      const sender = SignedHistogram.empty();
+      const arrival = SignedHistogram.empty();
+      slots.forEach((slot, i) => {
+        if (!slot.segments) return;
+        sender.add(slot.segments.sender);
+        arrival.add(slot.segments.arrival);
+        sessions[i] = { ...sessions[i]!, markers: { ...sessions[i]!.markers, paired: slot.segments.paired }, senderOffsetMs: slot.segments.sender.summary(), arrivalOffsetMs: slot.segments.arrival.summary() };
+      });
+      result.aggregate = aggregateSessions(sessions, result.config.sessions?.rampPerS ?? defaultRampPerS);
+      result.sessions = sessions;
+      result.pooled = pooledOf(sessions.length, { senderOffsetMs: sender, arrivalOffsetMs: arrival, joinTimeMs: SignedHistogram.ofMs(joinTimes) });
+      result.segmented = segmentedFigures(slots, options.segmentS);
+    } else {
+      const markers = measured.flatMap((m) => m?.content.markers ?? []);
+      result.pooled = pooledFrom(sessions.length, {
+        senderOffsetMs: markers.flatMap((m) => (m.senderOffsetMs === null ? [] : [m.senderOffsetMs])),
+        arrivalOffsetMs: markers.map((m) => m.arrivalOffsetMs),
+        joinTimeMs: joinTimes,
+      });
+    }
   }
 }
 
@@ -530,5 +581,72 @@ function liveFigures(run: Pick<LiveRun, "elapsedS" | "sessions">): NonNullable<B
   return {
     atS: Math.round(run.elapsedS * 10) / 10,
     sessions: run.sessions.flatMap((s) => (s.figures ? [{ index: s.index, ...s.figures }] : [])),
+  };
+}
+
+function measureOptionsOf(options: BenchOptions): MeasureOptions {
+  return {
+    content: options.content ?? "auto",
+    // Only avsync's own pusher is known to send the pattern's frame rate and 20 ms audio.
+    expectations: options.target && !options.push ? "stream" : "pattern",
+    ...(options.target ? { fps: options.expectedFps } : {}),
+  };
+}
+
+// Cuts one live session at its latest keyframe that arrived at least this long ago (its audio overlap
+// must have arrived too), measures the segment and lets its packets go.
+const segmentSettleMs = 1500;
+
+async function measureNextSegment(slot: ProbeSlot, result: BenchResult, options: BenchOptions, catchUpLive: () => void): Promise<void> {
+  const recording = slot.recording;
+  if (!recording || recording.connectedAtMs === null || recording.endedAtMs !== null || !segmentable(recording)) return;
+  slot.segments ??= { start: { video: 0, audio: 0, atMs: null }, sender: SignedHistogram.empty(), arrival: SignedHistogram.empty(), paired: 0, list: [] };
+  const cut = cutSegment(recording, slot.segments.start, performance.now() - segmentSettleMs);
+  if (!cut) return;
+  const outcome = await measureOrExplain(cut.segment, result.config.pattern, measureOptionsOf(options));
+  if (outcome.measurements) addSegment(slot, cut.segment, outcome.measurements);
+  // The live figures read every packet once: let them catch up before the packets go.
+  catchUpLive();
+  releaseBefore(recording, cut.next);
+  slot.segments.start = cut.next;
+}
+
+function addSegment(slot: ProbeSlot, segment: ProbeRecording, m: ProbeMeasurements): void {
+  const state = slot.segments!;
+  const connectedMs = slot.recording!.connectedAtMs!;
+  const video = segment.video.packets;
+  for (const marker of m.content.markers) {
+    if (marker.senderOffsetMs !== null) state.sender.recordMs(marker.senderOffsetMs);
+    state.arrival.recordMs(marker.arrivalOffsetMs);
+  }
+  state.paired += m.markers.paired;
+  const round = (v: number | null): number | null => (v === null ? null : Math.round(v * 100) / 100);
+  state.list.push({
+    session: slot.index,
+    index: state.list.length,
+    fromS: round(((video.at(0)?.arrivalMs ?? connectedMs) - connectedMs) / 1000)!,
+    toS: round(((video.at(-1)?.arrivalMs ?? connectedMs) - connectedMs) / 1000)!,
+    markersPaired: m.markers.paired,
+    senderOffsetP50Ms: round(m.content.senderOffsetMs.p50),
+    arrivalOffsetP50Ms: round(m.content.arrivalOffsetMs.p50),
+    transportOffsetP50Ms: round(m.transport.relativeDelayMs.p50),
+    lostPackets: { audio: m.continuity.audio.sequenceGaps.lostPackets, video: m.continuity.video.sequenceGaps.lostPackets },
+  });
+}
+
+// Every segment of every session, and each session's drift: the slope of its segments' median offsets, per hour.
+function segmentedFigures(slots: readonly ProbeSlot[], segmentS: number): NonNullable<BenchResult["segmented"]> {
+  const segments = slots.flatMap((slot) => slot.segments?.list ?? []);
+  const slope = (list: readonly BenchSegment[], pick: (s: BenchSegment) => number | null): number | null => {
+    const points = list.flatMap((s) => (pick(s) === null ? [] : [[(s.fromS + s.toS) / 2, pick(s)!] as const]));
+    const fit = points.length >= 3 ? fitLine(points.map(([t]) => t), points.map(([, v]) => v)) : null;
+    return fit ? Math.round(fit.slope * 3600 * 100) / 100 : null;
+  };
+  return {
+    segmentS,
+    segments,
+    driftMsPerHour: slots.flatMap((slot) =>
+      slot.segments ? [{ session: slot.index, sender: slope(slot.segments.list, (s) => s.senderOffsetP50Ms), arrival: slope(slot.segments.list, (s) => s.arrivalOffsetP50Ms) }] : [],
+    ),
   };
 }

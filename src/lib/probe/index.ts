@@ -11,3 +11,4 @@ export { estimateRecording, externalRate, patternRate, recordingOverBudget, type
 export { measureTalk, type TalkMeasurements, type TalkPrompt, type TalkUtterance } from "./measure-talk.js";
 export { Microphone, type SpokenOnMicrophone } from "./microphone.js";
 export { LiveSessionTracker, type LiveSessionFigures } from "./live-figures.js";
+export { cutSegment, releaseBefore, restOfRecording, segmentable, type SegmentStart } from "./segments.js";

@@ -2,7 +2,10 @@
 // from sequence gaps, and the transport relative delay (libwebrtc's A/V sync input, DESIGN §3) over
 // the last seconds. `bench --metrics-port` serves these so a long run can be watched (issue 15).
 import { createSequenceUnwrapper, fitLine, SenderClock, summarize } from "../analysis/index.js";
-import type { ProbeRecording, RecordedPacket, StreamRecording } from "./recording.js";
+import { PacketLog } from "./packet-log.js";
+import type { PacketSequence, ProbeRecording, RecordedPacket, StreamRecording } from "./recording.js";
+
+const held = (packets: PacketSequence): number => (packets instanceof PacketLog ? packets.held : packets.length);
 
 /** One session's live figures, read at `atMs` (the probe's monotonic clock). */
 export interface LiveSessionFigures {
@@ -10,6 +13,8 @@ export interface LiveSessionFigures {
   packets: { audio: number; video: number };
   /** Packets the sequence numbers say were sent but never arrived (so far). */
   lost: { audio: number; video: number };
+  /** Packets whose records are still held in memory (`--segment` lets measured ones go). */
+  held: number;
   /** Median transport relative delay of the video frames that completed in the last window; null without both streams' Sender Reports. */
   transportOffsetMs: number | null;
   /** How many video frames that median is over. */
@@ -113,6 +118,7 @@ export class LiveSessionTracker {
       connected: this.#recording.connectedAtMs !== null && this.#recording.endedAtMs === null,
       packets: { audio: this.#audio.packets, video: this.#video.packets },
       lost: { audio: this.#audio.lost, video: this.#video.lost },
+      held: held(this.#recording.audio.packets) + held(this.#recording.video.packets),
       transportOffsetMs: recent.p50,
       transportFrames: recent.count,
       transportDriftMsPerHour: fit ? fit.slope * 3_600_000 : null,

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readSync, unlinkSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { RecordedPacket } from "./recording.js";
+import type { PacketSequence, RecordedPacket } from "./recording.js";
 
 /**
  * What one recorded packet costs in memory: its fixed fields in typed-array columns (seq 2, RTP
@@ -131,8 +131,10 @@ interface Chunk {
  */
 export class PacketLog implements Iterable<RecordedPacket> {
   readonly #spill: PayloadSpill;
-  readonly #chunks: Chunk[] = [];
+  // A released chunk is null: its packets were measured and let go (a segmented run, `--segment`).
+  readonly #chunks: (Chunk | null)[] = [];
   #length = 0;
+  #released = 0;
 
   constructor(spill: PayloadSpill) {
     this.#spill = spill;
@@ -147,6 +149,7 @@ export class PacketLog implements Iterable<RecordedPacket> {
     const index = this.#length % chunkPackets;
     if (index === 0) this.#chunks.push(newChunk(this.#spill.bytes));
     const chunk = this.#chunks.at(-1)!;
+    if (!chunk) throw new Error("the recording's newest packets were released");
     chunk.seq[index] = seq;
     chunk.rtpTs[index] = rtpTs;
     chunk.arrivalMs[index] = arrivalMs;
@@ -160,11 +163,46 @@ export class PacketLog implements Iterable<RecordedPacket> {
   at(index: number): RecordedPacket | undefined {
     const i = index < 0 ? this.#length + index : index;
     if (!(i >= 0 && i < this.#length)) return undefined;
-    return new LoggedPacket(this.#chunks[Math.floor(i / chunkPackets)]!, i % chunkPackets, this.#spill);
+    const chunk = this.#chunks[Math.floor(i / chunkPackets)];
+    if (!chunk) throw new Error(`packet ${i} of the recording was released (packets before ${this.#released} were)`);
+    return new LoggedPacket(chunk, i % chunkPackets, this.#spill);
   }
 
   *[Symbol.iterator](): IterableIterator<RecordedPacket> {
     for (let i = 0; i < this.#length; i++) yield this.at(i)!;
+  }
+
+  /** Packets [from, to) as a sequence of their own, read from this log (nothing copied). */
+  view(from: number, to = this.#length): PacketSequence {
+    const start = Math.max(0, from);
+    const end = Math.min(to, this.#length);
+    const log = this;
+    return {
+      length: Math.max(0, end - start),
+      at: (index: number) => {
+        const i = index < 0 ? end - start + index : index;
+        return i >= 0 && start + i < end ? log.at(start + i) : undefined;
+      },
+      *[Symbol.iterator]() {
+        for (let i = start; i < end; i++) yield log.at(i)!;
+      },
+    };
+  }
+
+  /**
+   * Lets go of the columns of every whole chunk of packets before `index`: a long run measures its
+   * packets a segment at a time and keeps only what is not measured yet. Their payloads stay in the
+   * spill file (on disk, removed with the session). Reading a released packet throws.
+   */
+  release(index: number): void {
+    const whole = Math.min(Math.floor(index / chunkPackets), this.#chunks.length - 1);
+    for (let k = 0; k < whole; k++) this.#chunks[k] = null;
+    this.#released = Math.max(this.#released, whole * chunkPackets);
+  }
+
+  /** Packets whose columns are still held (not released). */
+  get held(): number {
+    return this.#length - this.#released;
   }
 }
 

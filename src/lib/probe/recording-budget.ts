@@ -49,8 +49,10 @@ export function recordingOverBudget(
   durationS: number,
   rate: StreamRate,
   machine: { memoryBytes: number; freeDiskBytes: number; spillDirectory: string } = machineRoom(),
+  /** Seconds of records held at once when fewer than the run's (`--segment`: about two segments). */
+  heldS = durationS,
 ): string | null {
-  const estimate = estimateRecording(sessions, durationS, rate);
+  const estimate = { ...estimateRecording(sessions, durationS, rate), memoryBytes: estimateRecording(sessions, heldS, rate).memoryBytes };
   const at = `${rate.packetsPerS} packets and ${((rate.payloadBytesPerS * 8) / 1e6).toFixed(rate.payloadBytesPerS < 125_000 ? 2 : 1)} Mbit/s a session`;
   const shorten = "lower --sessions or --duration";
   if (estimate.memoryBytes > machine.memoryBytes * recordingShares.memory) {

@@ -29,6 +29,28 @@ async function held(): Promise<number> {
 }
 
 describe("PacketLog", () => {
+  // `bench --segment`: a measured segment's packets are read through a view and then let go.
+  it("hands out a range as a sequence of its own, and lets go of whole chunks before a point", () => {
+    const log = new PacketLog(new PayloadSpill(tempDir("packet-log-release")));
+    for (let i = 0; i < 10_000; i++) log.push(i & 0xffff, i * 960, false, i * 20, 111, payloadOf(i));
+    const view = log.view(5000, 6000);
+    assert.equal(view.length, 1000);
+    assert.equal(view.at(0)!.seq, 5000);
+    assert.equal(view.at(-1)!.seq, 5999);
+    assert.deepEqual([...view].map((p) => p.seq), Array.from({ length: 1000 }, (_, k) => 5000 + k));
+    assert.deepEqual(view.at(10)!.payload, payloadOf(5010));
+    log.release(9000);
+    // Chunks hold 4,096 packets: the two whole ones before 9,000 go, the third stays.
+    assert.equal(log.held, 10_000 - 8192);
+    assert.throws(() => log.at(100), /packet 100 of the recording was released/);
+    assert.equal(log.at(8192)!.seq, 8192);
+    assert.deepEqual(log.view(9500).at(0)!.payload, payloadOf(9500));
+    log.push(1, 2, true, 3, 111, payloadOf(1));
+    assert.equal(log.length, 10_001);
+    log.release(1_000_000);
+    assert.equal(log.at(-1)!.seq, 1, "the newest chunk is never let go");
+  });
+
   it("reads back every field and payload byte, across column chunks and spill blocks", () => {
     const dir = tempDir("packet-log");
     const log = new PacketLog(new PayloadSpill(dir));
