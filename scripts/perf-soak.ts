@@ -1,7 +1,9 @@
 // Recording memory over a long run (issue 16, item 5): runs `avsync bench` (the built CLI, embedded
 // target) with --sessions 10 for --minutes, reads the process's RSS from /proc every 5 s, and prints RSS
 // after the warm-up, at the end of receiving (before decoding starts) and the growth between them.
-// Goal: growth < 10 %. Run: node --import tsx scripts/perf-soak.ts [--minutes 10] [--sessions 10] [--warmup 60]
+// Goal: growth < 10 %. Run: node --import tsx scripts/perf-soak.ts [--minutes 10] [--sessions 10] [--warmup 60] [--segment 60]
+// With --segment N the run is measured as it goes (bench --segment): "end of receiving" is then simply the
+// last reading before the run ends, and the peak includes the segments' decoding.
 import { execa } from "execa";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, release, tmpdir } from "node:os";
@@ -9,7 +11,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 
 const { values: args } = parseArgs({
-  options: { minutes: { type: "string", default: "10" }, sessions: { type: "string", default: "10" }, warmup: { type: "string", default: "60" } },
+  options: { minutes: { type: "string", default: "10" }, sessions: { type: "string", default: "10" }, warmup: { type: "string", default: "60" }, segment: { type: "string" } },
 });
 const minutes = Number(args.minutes);
 const sessions = Number(args.sessions);
@@ -29,7 +31,8 @@ const rssMb = (pid: number): number | null => {
 
 const folder = mkdtempSync(join(tmpdir(), "avsync-soak-"));
 const out = join(folder, "run");
-const bench = execa(process.execPath, ["bin/run.js", "bench", "--sessions", String(sessions), "--duration", String(minutes * 60), "--out", out], {
+const segment = args.segment === undefined ? [] : ["--segment", args.segment];
+const bench = execa(process.execPath, ["bin/run.js", "bench", "--sessions", String(sessions), "--duration", String(minutes * 60), ...segment, "--out", out], {
   reject: false,
   stdin: "ignore",
 });
@@ -58,7 +61,7 @@ const warm = receiving.find((x) => x.s - (receivingFrom! - startMs) / 1000 >= wa
 const end = receiving.at(-1);
 const peak = Math.max(...samples.map((x) => x.rssMb));
 console.log(`machine: ${cpus().length}× ${cpus()[0]?.model.trim()}, Linux ${release()}, Node ${process.versions.node}`);
-console.log(`bench --sessions ${sessions} --duration ${minutes * 60} (embedded target), exit ${result.exitCode}`);
+console.log(`bench --sessions ${sessions} --duration ${minutes * 60} ${segment.join(" ")} (embedded target), exit ${result.exitCode}`);
 if (!warm || !end) {
   console.log("too few samples while receiving to judge");
   process.exitCode = 1;

@@ -82,7 +82,10 @@ test("a target that answers and never sends a packet: exit 2, complete: false, n
 test("a run too short to measure anything is refused before it starts", async () => {
   const { code, stderr } = await runCli(["bench", "--duration", "0.0001"]);
   assert.equal(code, 2);
-  assert.match(stderr, /^Error: Expected `--duration` to be a number of seconds between 1 and 3600 \(a shorter run carries no marker and too few frames to measure\), got `0\.0001`\.\n$/);
+  assert.match(stderr, /^Error: Expected `--duration` to be a number of seconds between 1 and 86400 \(a shorter run carries no marker and too few frames to measure; over 3600 s needs --segment\), got `0\.0001`\.\n$/);
+  const long = await runCli(["bench", "--duration", "7200"]);
+  assert.equal(long.code, 2);
+  assert.match(long.stderr, /^Error: A run over 3600 s must be measured as it goes: add --segment 300 \(or another length in seconds\)\.\n$/);
   const badTimeout = await runCli(["bench", "--media-timeout", "0.01"]);
   assert.equal(badTimeout.code, 2);
   assert.match(badTimeout.stderr, /Expected `--media-timeout` to be between 0\.5 and 300, got `0\.01`/);

@@ -38,7 +38,12 @@ test("five minutes of --segment 20: memory flat after the warm-up, held records 
     const startMs = Date.now();
     while ((Date.now() - startMs) / 1000 < receiveS) {
       await new Promise((r) => setTimeout(r, 5000));
-      const text = await (await fetch(url)).text();
+      const text = await fetch(url).then(
+        (response) => response.text(),
+        (error: Error) => {
+          throw new Error(`the run's metrics went away at ${((Date.now() - startMs) / 1000).toFixed(0)} s (${error.message}): ${stderr.slice(-600)}`);
+        },
+      );
       const sum = (name: string): number => [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, "gm"))].reduce((n, m) => n + Number(m[1]), 0);
       samples.push({ s: (Date.now() - startMs) / 1000, rssMb: rssMb(child.pid!), held: sum("avsync_held_packets"), received: sum("avsync_received_packets_total") });
     }

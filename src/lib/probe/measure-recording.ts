@@ -25,6 +25,7 @@ import { AudioOnsetDetector, clipToneRule, findFlashOnsets, opusLookaheadSamples
 import type { ProbeRecording, RecordedPacket, RecordedSenderReport } from "./recording.js";
 import { decodeVideo, type VideoDecoding } from "./video-decoding.js";
 import { identifyStreamCodec, type StreamCodec } from "./stream-codec.js";
+import { loopYielder } from "./loop-yield.js";
 
 // RTP clock rates when the answer did not say (recordings made before issue 17): WebRTC's own.
 const defaultAudioClockHz = 48_000;
@@ -135,7 +136,7 @@ export async function measureRecording(recording: ProbeRecording, pattern: Patte
   const lookaheadTrimmed =
     audioCodec.codec?.toLowerCase() === "opus" && audioClockHz === 48_000 && firstStepShortfallTicks(audioPackets, audioStep[0]) === opusLookaheadSamples;
   const lookaheadSamples = lookaheadTrimmed ? 0 : opusLookaheadSamples;
-  const beeps = source === "none" ? [] : findBeeps(audioRecorded, audioTs, audioClockHz, pattern, source === "indexed", lookaheadSamples);
+  const beeps = source === "none" ? [] : await findBeeps(audioRecorded, audioTs, audioClockHz, pattern, source === "indexed", lookaheadSamples);
   const pairing = pairMarkers(flashes, beeps, {
     markerPeriodMs: pattern.markerPeriodS * 1000,
     loopMarkers: source === "indexed" ? pattern.loopMarkers : 1,
@@ -252,22 +253,26 @@ export function extendTimestamps(packets: readonly RecordedPacket[], senderRepor
 }
 
 // Beeps of avsync's pattern name their marker by pitch; a clip's beeps are any tone burst that fits clipToneRule.
-function findBeeps(
+async function findBeeps(
   packets: readonly RecordedPacket[],
   extendedTs: Map<RecordedPacket, number>,
   audioClockHz: number,
   pattern: PatternOptions,
   indexed: boolean,
   lookaheadSamples: number,
-): MarkerEvent[] {
+): Promise<MarkerEvent[]> {
   const unique = [...new Map(packets.map((p) => [p.seq, p])).values()].sort((a, b) => extendedTs.get(a)! - extendedTs.get(b)!);
   if (unique.length === 0) return [];
   const detector = indexed
     ? new AudioOnsetDetector({ markerCodes: pattern.loopMarkers, beepMs: pattern.beepMs, lookaheadSamples })
     : new AudioOnsetDetector({ markerCodes: 1, beepMs: Math.max(pattern.beepMs, clipToneRule.minLengthMs), toneRule: clipToneRule, lookaheadSamples });
   const onsets = [];
+  const yieldNow = loopYielder();
   try {
-    for (const packet of unique) onsets.push(...detector.push(packet.payload, extendedTs.get(packet)!));
+    for (const packet of unique) {
+      await yieldNow();
+      onsets.push(...detector.push(packet.payload, extendedTs.get(packet)!));
+    }
     onsets.push(...detector.flush());
   } finally {
     detector.close();

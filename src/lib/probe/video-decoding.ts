@@ -1,4 +1,5 @@
 import { FfmpegMissingError, VideoMarkerReader, decodeWithFfmpeg, videoCodecLabel as codecLabel, type VideoMarkerReading } from "../media/index.js";
+import { loopYielder } from "./loop-yield.js";
 import { videoCodecNameOf, videoCodecNames, type VideoCodecName } from "../rtc/index.js";
 import type { RecordedPacket } from "./recording.js";
 import { h264ParameterSetsOf, type StreamCodec } from "./stream-codec.js";
@@ -80,8 +81,10 @@ export async function decodeVideo(
 
 async function decodeVp8(frames: readonly TimedAssembledFrame[], readings: DecodedVideo["readings"], decoding: VideoDecoding): Promise<string[]> {
   const reader = new VideoMarkerReader();
+  const yieldNow = loopYielder();
   try {
     for (const frame of frames) {
+      await yieldNow();
       const reading = await reader.decode(frame.data);
       if (!reading) continue;
       readings.push({ frame, reading });
