@@ -36,8 +36,15 @@ test("a 1,000-port range runs dry without reuse, not with reuse=1, never on loop
     assert.ok(noReuse.series.errorsByErrno.length > 0);
   });
   await t.test("tcp_tw_reuse=1 with timestamps: the ports never run out", () => {
-    assert.equal(reuse.errorsByErrno.EADDRNOTAVAIL, undefined, JSON.stringify(reuse.errorsByErrno));
-    assert.equal(reuse.timeWait.accounting.evidence.synsSent, 2500);
+    // With reuse Linux takes a TIME_WAIT port once the second it entered TIME_WAIT has passed, so a port is
+    // barred only while a cycle of this second or the last holds it: at 400/s, 800 of the 1,000 at most. A
+    // storm that stalled and caught up (one CI run with a neighbour's load: 178 EADDRNOTAVAIL) can start more
+    // than 1,000 in two seconds; then at most the excess may fail.
+    const started = reuse.series.cyclesPerS.map(([, n]) => n);
+    const excess = started.reduce((sum, n, i) => sum + Math.max(0, n + (started[i - 1] ?? 0) - 1000), 0);
+    const failures = reuse.errorsByErrno.EADDRNOTAVAIL ?? 0;
+    assert.ok(failures <= excess, `${failures} EADDRNOTAVAIL, started per second ${started.join(", ")} (${excess} beyond the 1,000 ports in two seconds): ${JSON.stringify(reuse.errorsByErrno)}`);
+    assert.equal(reuse.timeWait.accounting.evidence.synsSent, 2500 - failures);
     assert.ok(reuse.counters.delta.client!["TcpExt.TWRecycled"]! > 0);
     assert.equal(reuse.predictions.expectedPortFailures, 0);
   });
