@@ -79,6 +79,17 @@ export function renderBenchSummary(result: BenchResult, folder: string): string 
     lines.push(offsetLine("median per session, transport", aggregate.relativeDelayP50Ms));
     const worst = aggregate.worstSession;
     if (worst) lines.push(`  worst session #${worst.index}: ${fmt(worst.offsetMs)} ms (${worst.method})`);
+    // What the presets judge with more than one session: every marker of every session.
+    if (result.pooled && result.pooled.sessions > 1) lines.push(offsetLine("every marker, sender clock", result.pooled.senderOffsetMs.summary));
+  }
+  if (result.merge) {
+    const { shards, count, missing } = result.merge;
+    lines.push(`Merged from ${shards.length} of ${count} shards (${shards.map((s) => `#${s.index} ${s.sessions} on ${s.host}${s.complete ? "" : ", incomplete"}`).join("; ")})${missing.length ? `; missing: ${missing.join(", ")}` : ""}`);
+  }
+  if (result.segmented) {
+    const { segmentS, segments, driftMsPerHour } = result.segmented;
+    const drift = driftMsPerHour.map((d) => `#${d.session} ${d.sender === null ? "n/a" : `${fmt(d.sender)} ms/h`}`).join(", ");
+    lines.push(`Measured as it went: ${segments.length} segments of up to ${segmentS} s; drift of the sender-clock offset per session: ${drift || "n/a (fewer than 3 segments)"}`);
   }
   lines.push(`Result: ${folder}/result.json`);
   // Session ids, reasons and URLs may come from a target: no line carries a control character to the terminal or runs on for pages.
