@@ -1,4 +1,4 @@
-// test: system
+// test: system, group media
 // Not in the media group: every figure it asserts is on the sender clock (RTP timestamps and Sender
 // Reports), which a busy core does not move; only the connections must come up.
 // Issue 15's local proof of sharding: one embedded target (`avsync serve`) in a network namespace of
