@@ -22,8 +22,9 @@ const bin = fileURLToPath(new URL("../../bin/run.js", import.meta.url));
 const shards = 4;
 const sessions = 8;
 const durationS = 5;
-const targetNs = `avsync-shard-t-${process.pid}`;
-const shardNs = (k: number): string => `avsync-shard-${k}-${process.pid}`;
+// Named as avsync names its own (prefix, then the owner pid), so no other test's orphan cleanup takes them for a dead run's.
+const targetNs = `avsync-${process.pid}-shard-t`;
+const shardNs = (k: number): string => `avsync-${process.pid}-shard-${k}`;
 const targetAddress = "10.215.0.1";
 
 // Runs the built CLI (in a namespace when given); its exit code and output.
@@ -111,7 +112,7 @@ describe("bench --shard k/4 in four namespaces against one target, merged", { sk
     await late?.stop();
     await removeNamespaces([targetNs, ...Array.from({ length: shards }, (_, k) => shardNs(k))]);
     const { stdout } = await execa("ip", ["netns", "list"]);
-    assert.doesNotMatch(stdout, new RegExp(`avsync-shard-.*-${process.pid}`), "every namespace of the test is gone");
+    assert.doesNotMatch(stdout, new RegExp(`avsync-${process.pid}-shard-`), "every namespace of the test is gone");
   });
 
   test("four shards started together hold every session once, each from its own address, and merge into one passing run", async (t) => {
