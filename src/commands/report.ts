@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { Args, Flags } from "@oclif/core";
 import { AvsyncCommand } from "../lib/cli/avsync-command.js";
 import { exitCodes } from "../lib/run/index.js";
@@ -71,20 +70,20 @@ Exit codes: 0 rendered and every gate check passed, 1 a gate check failed, 2 the
   }
 
   private async merge(paths: string[], options: GateOptions & { out?: string }): Promise<ReportSummary> {
-    let summary: ReportSummary;
+    let merged: Awaited<ReturnType<typeof mergeFromFiles>>;
     try {
-      summary = await mergeFromFiles(paths, { ...options, out: options.out ?? `reports/merge-${new Date().toISOString().replace(/[:.]/g, "-")}` });
+      merged = await mergeFromFiles(paths, { ...options, out: options.out ?? `reports/merge-${new Date().toISOString().replace(/[:.]/g, "-")}` });
     } catch (error) {
       this.error((error as Error).message, { exit: exitCodes.runFailed });
     }
+    const { incompleteReason, ...summary } = merged;
     if (!this.jsonEnabled()) {
       if (summary.gate) this.logToStderr(renderGateSummary(summary.gate));
       this.logToStderr(`Merged ${paths.length} shard${paths.length === 1 ? "" : "s"}: ${summary.folder}/result.json, ${summary.folder}/report.html`);
     }
     if (summary.exitCode !== exitCodes.ok) {
       if (this.jsonEnabled()) this.logJson(summary);
-      const result = JSON.parse(readFileSync(`${summary.folder}/result.json`, "utf8")) as { complete: boolean; incompleteReason: string | null };
-      this.error(summary.gate && !summary.gate.pass && result.complete ? gateFailureMessage(summary.gate, summary.folder) : `The merged run is incomplete: ${result.incompleteReason} (merged result in ${summary.folder}/result.json)`, {
+      this.error(incompleteReason === null && summary.gate ? gateFailureMessage(summary.gate, summary.folder) : `The merged run is incomplete: ${incompleteReason} (merged result in ${summary.folder}/result.json)`, {
         exit: summary.exitCode,
       });
     }

@@ -16,6 +16,12 @@ export interface MarkerTruth {
   stallMs: number;
 }
 
+/** How far the probe's own loop stalls (its account, result.received.loopStalls) may have moved a marker's two arrival stamps. */
+export function probeStallBoundMs(result: BenchResult, m: { flashArrivalMs: number; arrivalOffsetMs: number }): number {
+  const loop = result.received.loopStalls ?? { stalls: [] };
+  return stallDelayBoundMs(loop, m.flashArrivalMs) + stallDelayBoundMs(loop, m.flashArrivalMs - m.arrivalOffsetMs);
+}
+
 /**
  * Each paired marker beside its ledger entry, matched by marker code and time: the flash arrived
  * within half a marker period of being sent (arrival is on this process's clock: runBench ran here).
@@ -27,13 +33,11 @@ export function markersAgainstLedger(result: BenchResult): MarkerTruth[] {
     const arrivalUnixMs = performance.timeOrigin + m.flashArrivalMs;
     const sent = ledger.find((s) => s.markerCode === m.markerCode && s.flashSentUnixMs !== null && Math.abs(arrivalUnixMs - s.flashSentUnixMs) < halfPeriodMs);
     if (!sent || sent.beepSentUnixMs === null) throw new Error(`marker ${m.markerIndex} (code ${m.markerCode}) is not in the pusher's ledger: ${JSON.stringify(ledger)}`);
-    const loop = result.received.loopStalls ?? { stalls: [] };
     // The pusher's thread may stall too between stamping a frame as sent and its packets leaving
     // (its own account, in Unix ms): that delays the arrival, not the ledger.
     const pusherLoop = result.pacing?.loopStalls ?? { stalls: [] };
     const stallMs =
-      stallDelayBoundMs(loop, m.flashArrivalMs) + stallDelayBoundMs(loop, m.flashArrivalMs - m.arrivalOffsetMs) +
-      stallDelayBoundMs(pusherLoop, sent.flashSentUnixMs!) + stallDelayBoundMs(pusherLoop, sent.beepSentUnixMs);
+      probeStallBoundMs(result, m) + stallDelayBoundMs(pusherLoop, sent.flashSentUnixMs!) + stallDelayBoundMs(pusherLoop, sent.beepSentUnixMs);
     return { markerIndex: m.markerIndex, arrivalOffsetMs: m.arrivalOffsetMs, sentOffsetMs: sent.flashSentUnixMs! - sent.beepSentUnixMs, stallMs };
   });
 }

@@ -4,11 +4,12 @@
 // flavour, and avsync must read that offset back. Tolerance: docs/targets.md ("aiortc tolerance").
 import { strict as assert } from "node:assert";
 import { after, before, describe, test } from "node:test";
-import { stallDelayBoundMs, summarize } from "../../src/lib/analysis/index.js";
+import { summarize } from "../../src/lib/analysis/index.js";
 import { runBench, type BenchResult } from "../../src/lib/bench/index.js";
 import { noInjections } from "../../src/lib/pusher/index.js";
 import { parseTargetUrl } from "../../src/lib/signaling/index.js";
 import { aiortcMissing, startAiortcServer, type AiortcServer } from "../helpers/aiortc-server.js";
+import { probeStallBoundMs } from "../helpers/pusher-ledger.js";
 
 const skip = aiortcMissing();
 // Median error of the SR-mapped content offset over a run; per-marker readings spread more (see the docs).
@@ -50,10 +51,9 @@ describe("content offset over each signaling flavour, against aiortc", { skip: s
         assert.ok(Math.abs(sender - offsetMs) <= toleranceMs, `sender-clock offset ${sender.toFixed(2)} ms vs ${offsetMs}`);
         // At arrival, each marker's error beyond what the probe's own loop stalls (its account) may have
         // added to its two stamps: a CI run with the machine overloaded read a median of -57.3 for -100.
-        const loop = result.received.loopStalls ?? { stalls: [] };
         const unexplained = probe.content.markers.map((m) => {
           const errorMs = m.arrivalOffsetMs - offsetMs;
-          const stallMs = stallDelayBoundMs(loop, m.flashArrivalMs) + stallDelayBoundMs(loop, m.flashArrivalMs - m.arrivalOffsetMs);
+          const stallMs = probeStallBoundMs(result, m);
           return Math.sign(errorMs) * Math.max(0, Math.abs(errorMs) - stallMs);
         });
         const unexplainedP50 = summarize(unexplained).p50!;

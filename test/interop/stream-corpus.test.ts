@@ -20,7 +20,7 @@
 import { strict as assert } from "node:assert";
 import { after, describe, test } from "node:test";
 import { runBench, type BenchResult } from "../../src/lib/bench/index.js";
-import { stallDelayBoundMs } from "../../src/lib/probe/index.js";
+import { probeStallBoundMs } from "../helpers/pusher-ledger.js";
 import { noInjections } from "../../src/lib/pusher/index.js";
 import { parseTargetUrl } from "../../src/lib/signaling/index.js";
 import { aiortcMissing, gstreamerMissing, startFixtureServer, type AiortcServer } from "../helpers/aiortc-server.js";
@@ -138,10 +138,9 @@ describe("independent senders streaming ffmpeg-made sync clips", { skip: ffmpegM
       const arrival = probe.content.arrivalOffsetMs;
       // Each marker's arrival offset against the clip's plus what the sender says it added to that
       // marker, beside how far the probe's own loop stalls (its account) may have moved its two stamps.
-      const loop = result.received.loopStalls ?? { stalls: [] };
       const judged = probe.content.markers.flatMap((m) => {
         const added = senderAddedMs(ledger, clip, m.markerIndex);
-        const stallMs = stallDelayBoundMs(loop, m.flashArrivalMs) + stallDelayBoundMs(loop, m.flashArrivalMs - m.arrivalOffsetMs);
+        const stallMs = probeStallBoundMs(result, m);
         return added === undefined ? [] : [{ errorMs: m.arrivalOffsetMs - c.clip.offsetMs - added, stallMs }];
       });
       const arrivalErrors = judged.map((j) => j.errorMs);

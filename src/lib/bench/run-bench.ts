@@ -300,7 +300,7 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
     }
     const stallWatch = watchLoopStalls();
     // With --start-at, every shard's sessions keep their place on the whole run's ramp.
-    const rampStartMs = performance.now() + (options.startAtUnixMs !== undefined ? Math.max(0, options.startAtUnixMs - Date.now()) + (slice.from * 1000) / rampPerS : 0);
+    const rampStartMs = performance.now() + (options.startAtUnixMs !== undefined ? (slice.from * 1000) / rampPerS : 0);
     for (let index = slice.from; index < slice.to && !options.signal?.aborted; index++) {
       const startOffsetMs = ((index - slice.from) * 1000) / rampPerS;
       await sleepUnlessAborted(rampStartMs + startOffsetMs - performance.now(), options.signal);
@@ -464,7 +464,7 @@ async function measureSlots(result: BenchResult, slots: readonly ProbeSlot[], op
   const sessions = slots.map((slot, i) => {
     const recording = slot.recording;
     const connected = recording && recording.connectedAtMs !== null;
-    return summarizeSession(
+    const session = summarizeSession(
       slot.index,
       recording ? recording.startedAtMs - firstStartMs : slot.startOffsetMs,
       {
@@ -475,6 +475,11 @@ async function measureSlots(result: BenchResult, slots: readonly ProbeSlot[], op
       },
       measured[i] ?? null,
     );
+    // A segmented session's figures are its segments' added up, not its last segment's.
+    const segments = slot.segments;
+    return segments
+      ? { ...session, markers: { ...session.markers, paired: segments.paired }, senderOffsetMs: segments.sender.summary(), arrivalOffsetMs: segments.arrival.summary() }
+      : session;
   });
   const first = measured.findIndex((m) => m !== null);
   if (first >= 0) {
@@ -500,27 +505,23 @@ async function measureSlots(result: BenchResult, slots: readonly ProbeSlot[], op
   if (slots.length > 0) {
     result.sessions = sessions;
     result.aggregate = aggregateSessions(sessions, result.config.sessions?.rampPerS ?? defaultRampPerS);
-    const joinTimes = sessions.flatMap((s) => (s.joinTimeMs === null ? [] : [s.joinTimeMs]));
+    const joinTimeMs = sessions.flatMap((s) => (s.joinTimeMs === null ? [] : [s.joinTimeMs]));
     if (options.segmentS) {
-      // A segmented session's figures are its segments' added up, not its last segment's.
       const sender = SignedHistogram.empty();
       const arrival = SignedHistogram.empty();
-      slots.forEach((slot, i) => {
-        if (!slot.segments) return;
+      for (const slot of slots) {
+        if (!slot.segments) continue;
         sender.add(slot.segments.sender);
         arrival.add(slot.segments.arrival);
-        sessions[i] = { ...sessions[i]!, markers: { ...sessions[i]!.markers, paired: slot.segments.paired }, senderOffsetMs: slot.segments.sender.summary(), arrivalOffsetMs: slot.segments.arrival.summary() };
-      });
-      result.aggregate = aggregateSessions(sessions, result.config.sessions?.rampPerS ?? defaultRampPerS);
-      result.sessions = sessions;
-      result.pooled = pooledOf(sessions.length, { senderOffsetMs: sender, arrivalOffsetMs: arrival, joinTimeMs: SignedHistogram.ofMs(joinTimes) });
+      }
+      result.pooled = pooledOf(sessions.length, { senderOffsetMs: sender, arrivalOffsetMs: arrival, joinTimeMs: SignedHistogram.ofMs(joinTimeMs) });
       result.segmented = segmentedFigures(slots, options.segmentS);
     } else {
       const markers = measured.flatMap((m) => m?.content.markers ?? []);
       result.pooled = pooledFrom(sessions.length, {
         senderOffsetMs: markers.flatMap((m) => (m.senderOffsetMs === null ? [] : [m.senderOffsetMs])),
         arrivalOffsetMs: markers.map((m) => m.arrivalOffsetMs),
-        joinTimeMs: joinTimes,
+        joinTimeMs,
       });
     }
   }

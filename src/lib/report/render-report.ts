@@ -164,7 +164,7 @@ export async function compareFromFiles(basePath: string, headPath: string, optio
  * reports and one gate verdict (the given gate flags, else the first shard's). A missing or failed
  * shard makes the merged run incomplete (exit 2), named.
  */
-export async function mergeFromFiles(paths: readonly string[], options: GateOptions & { out: string }): Promise<ReportSummary> {
+export async function mergeFromFiles(paths: readonly string[], options: GateOptions & { out: string }): Promise<ReportSummary & { incompleteReason: string | null }> {
   const inputs = paths.map((path) => {
     const { file, result } = loadRunResult(path);
     if (result.schema !== "avsync/bench-result") throw new Error(`\`${path}\` is a ${result.schema} result; --merge adds bench shards.`);
@@ -175,5 +175,5 @@ export async function mergeFromFiles(paths: readonly string[], options: GateOpti
   const folder = resolve(options.out);
   mkdirSync(folder, { recursive: true });
   const finished = await finishRun(merged, { folder, gateSpec });
-  return { folder, files: finished.files, gate: finished.gate, deltas: null, exitCode: finished.exitCode };
+  return { folder, files: finished.files, gate: finished.gate, deltas: null, exitCode: finished.exitCode, incompleteReason: merged.incompleteReason };
 }
