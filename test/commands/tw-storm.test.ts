@@ -39,11 +39,15 @@ test("prints a human summary to stderr", { skip: !isRoot && "needs root" }, asyn
   const { stderr } = await captureStderr(() => TwStorm.run(["--cycles", "100", "--rate", "400", "--close", "server-terminate", "--drain", "0", "--out", out], root));
   assert.match(stderr, /tw-storm complete — netns → ws:\/\/10\.213\.0\.2:8080\//);
   assert.match(stderr, /cycles: 100 ok, 0 failed of 100 started/);
-  assert.match(stderr, /TIME_WAIT at storm end: client 0, server 100/);
   // The latency and accounting lines print the result's own figures (http-storm.test.ts checks latencies against
   // a known delay, tw-storm-assembly.test.ts the accounting against known storms).
   const { latencyUs, timeWait } = JSON.parse(readFileSync(join(out, "result.json"), "utf8")) as TwStormResult;
   const { held, cycles } = timeWait.accounting;
+  // What the sockets did, not the plan: a TIME_WAIT an RST ended early (tcp_rfc1337=0) is not there at the end
+  // (one loaded CI run: server 86, 14 ended by an RST, all 100 accounted for).
+  assert.ok(stderr.includes(`TIME_WAIT at storm end: client ${timeWait.atStormEnd.client}, server ${timeWait.atStormEnd.server}`), stderr);
+  assert.equal(timeWait.atStormEnd.client, 0);
+  assert.equal(held.server + timeWait.accounting.reset, 100, JSON.stringify(timeWait.accounting));
   assert.ok(stderr.includes(`TIME_WAIT accounting: ${cycles} cycles = ${held.client + held.server} held (client ${held.client}, server ${held.server})`), stderr);
   assert.match(stderr, new RegExp(`; unexplained ${timeWait.accounting.unexplained}\n`));
   assert.match(stderr, /prediction \(server holds TIME_WAIT, no reuse, 28232 ports\): peak 100 TIME_WAIT, 14116 at steady state; no connect\(\) runs out of ports;/);
