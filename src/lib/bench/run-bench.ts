@@ -336,9 +336,21 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
           while (!segmentStop.signal.aborted) {
             await sleepUnlessAborted(options.segmentS! * 1000, segmentStop.signal);
             if (segmentStop.signal.aborted) break;
+            let waiting: ProbeSlot[] = [];
             for (const slot of slots) {
               if (segmentStop.signal.aborted) break;
-              await measureNextSegment(slot, result, options, () => void readLive());
+              if ((await measureNextSegment(slot, result, options, () => void readLive())) === "no keyframe") waiting.push(slot);
+            }
+            // A sender that sends keyframes only when asked (aiortc: every 3000 frames) was asked: cut
+            // where its keyframe lands. Those that ignore the request are tried again next time.
+            for (let attempt = 0; attempt < keyframeAttempts && waiting.length > 0 && !segmentStop.signal.aborted; attempt++) {
+              await sleepUnlessAborted(keyframeWaitMs, segmentStop.signal);
+              const still: ProbeSlot[] = [];
+              for (const slot of waiting) {
+                if (segmentStop.signal.aborted) break;
+                if ((await measureNextSegment(slot, result, options, () => void readLive())) === "no keyframe") still.push(slot);
+              }
+              waiting = still;
             }
           }
         })()
@@ -598,11 +610,20 @@ function measureOptionsOf(options: BenchOptions): MeasureOptions {
 // must have arrived too), measures the segment and lets its packets go.
 const segmentSettleMs = 1500;
 
-async function measureNextSegment(slot: ProbeSlot, result: BenchResult, options: BenchOptions, catchUpLive: () => void): Promise<void> {
+// A keyframe asked for arrives within a round trip and an encode; it is looked for once it has settled.
+const keyframeWaitMs = segmentSettleMs + 1000;
+const keyframeAttempts = 3;
+
+/** Measures one session's next segment; "no keyframe" when none arrived to cut at (one was asked for). */
+async function measureNextSegment(slot: ProbeSlot, result: BenchResult, options: BenchOptions, catchUpLive: () => void): Promise<"no keyframe" | undefined> {
   const recording = slot.recording;
   if (!recording || recording.connectedAtMs === null || recording.endedAtMs !== null || !segmentable(recording)) return;
   slot.segments ??= { start: { video: 0, audio: 0, atMs: null }, sender: SignedHistogram.empty(), arrival: SignedHistogram.empty(), paired: 0, list: [] };
   const cut = cutSegment(recording, slot.segments.start, performance.now() - segmentSettleMs);
+  if (cut === "no keyframe") {
+    recording.requestKeyframe?.();
+    return cut;
+  }
   if (!cut) return;
   const outcome = await measureOrExplain(cut.segment, result.config.pattern, measureOptionsOf(options));
   if (outcome.measurements) addSegment(slot, cut.segment, outcome.measurements);

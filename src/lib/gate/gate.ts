@@ -125,8 +125,9 @@ export function evaluateGate(result: RunResult, spec: GateSpec): GateReport {
 
 function presetCheck(result: BenchResult, preset: GatePreset): GateCheck {
   const window = gatePresets[preset];
-  // With many viewers (--sessions, or shards merged) every viewer's markers are judged, not the first's.
-  const pooled = result.pooled && result.pooled.sessions > 1 ? result.pooled : null;
+  // With many viewers (--sessions, or shards merged) every viewer's markers are judged, not the first's;
+  // a segmented run's every segment, not its last (its `probe`).
+  const pooled = result.pooled && (result.pooled.sessions > 1 || result.segmented) ? result.pooled : null;
   const markers = pooled
     ? pooled.senderOffsetMs.summary.count > 0
       ? { source: "sender" as const, summary: pooled.senderOffsetMs.summary }
@@ -141,7 +142,7 @@ function presetCheck(result: BenchResult, preset: GatePreset): GateCheck {
   if (!offset || !judgement || judgement.pass === null || judgement.worstMs === null) {
     return { kind: "preset", name, pass: false, observed: null, unit: "ms", message: `${window.source}: no markers were measured, so the offset cannot be judged.` };
   }
-  const where = (offset.source === "talk" ? "markerless, per utterance" : offset.source === "sender" ? "sender clock" : "at arrival") + (pooled && offset.source !== "talk" ? `, all ${pooled.sessions} sessions` : "");
+  const where = (offset.source === "talk" ? "markerless, per utterance" : offset.source === "sender" ? "sender clock" : "at arrival") + (pooled && offset.source !== "talk" ? pooledScope(pooled.sessions, !!result.segmented) : "");
   const unitName = offset.source === "talk" ? "utterance" : "marker";
   const worst = judgement.worstMs;
   const past = worst > window.highMs ? `${fmt(worst - window.highMs, "ms")} above +${window.highMs} ms` : `${fmt(window.lowMs - worst, "ms")} below ${window.lowMs} ms`;
@@ -155,6 +156,12 @@ function presetCheck(result: BenchResult, preset: GatePreset): GateCheck {
       ? `${window.source}: all ${offset.summary.count} ${unitName}s within ${window.lowMs}…+${window.highMs} ms (worst ${signed(worst, "ms")}, ${where}).`
       : `${window.source}: worst ${unitName} ${signed(worst, "ms")} is ${past} (${where}, ${offset.summary.count} ${unitName}s).`,
   };
+}
+
+// Which markers a pooled judgement covered.
+function pooledScope(sessions: number, segmented: boolean): string {
+  if (!segmented) return `, all ${sessions} sessions`;
+  return sessions > 1 ? `, every segment of all ${sessions} sessions` : ", every segment";
 }
 
 /** The exit code of a run: interrupted and failed runs first (their gate cannot be trusted), then the gate. */

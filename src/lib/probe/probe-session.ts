@@ -108,6 +108,10 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
       throw new Error(`${(error as Error).message}; ${describeCandidates(pc, negotiated.remoteSdp, ice)}`, { cause: error });
     }
     recording.connectedAtMs = performance.now();
+    const videoReceiver = pc.getTransceivers().find((t) => t.kind === "video")?.receiver;
+    recording.requestKeyframe = () => {
+      if (videoReceiver && video.ssrc !== null) void videoReceiver.sendRtcpPLI(video.ssrc);
+    };
     const microphoneSender = pc.getTransceivers().find((t) => t.kind === "audio" && t.direction === "sendrecv")?.sender;
     if (options.microphone && microphoneSender) options.microphone.start(senderOutput(microphoneSender));
     recording.icePath = await selectedCandidatePair(pc).catch(() => null);
@@ -118,6 +122,7 @@ export async function recordProbeSession(options: ProbeOptions): Promise<ProbeRe
     if (dead) throw new Error(dead);
     return recording;
   } finally {
+    delete recording.requestKeyframe;
     options.microphone?.stop();
     recording.socketDrops = readSocketDrops(ports);
     hangUp?.();

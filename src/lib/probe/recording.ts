@@ -59,4 +59,6 @@ export interface ProbeRecording {
   socketDrops?: number;
   /** The ICE candidate pair that carried the media, read from the peer's stats once connected. */
   icePath?: IcePath | null;
+  /** Asks the sender for a video keyframe (RTCP PLI) while the session is live; absent before it connects. */
+  requestKeyframe?: () => void;
 }

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { exitCodes } from "../../../src/lib/run/exit-codes.js";
 import { compareMetrics, evaluateGate, exitCodeOf, parseGateSpec } from "../../../src/lib/gate/index.js";
 import { compareBrowser, measureViewerState } from "../../../src/lib/browser/index.js";
+import { pooledFrom } from "../../../src/lib/bench/index.js";
 import { log, pageState } from "../browser/synthetic-browser.js";
 import { syntheticBenchResult } from "../report/synthetic-bench-result.js";
 
@@ -28,6 +29,18 @@ test("the presets judge the sender clock, and fall back to arrival when no SR ma
   const check = evaluateGate(noSender, parseGateSpec({ gate: ["ebu-r37"] }, "bench", null)!).checks[1]!;
   assert.equal(check.pass, false);
   assert.match(check.message, /at arrival/);
+});
+
+test("a segmented run of one session is judged on every segment's markers, not on its last segment (its probe)", () => {
+  // The last segment is clean; an earlier one read +60 ms, which only the pooled histograms still hold.
+  const segmented = structuredClone(clean);
+  const markers = [...clean.probe!.content.markers.map((m) => m.senderOffsetMs!), 60, 61];
+  segmented.pooled = pooledFrom(1, { senderOffsetMs: markers, arrivalOffsetMs: markers, joinTimeMs: [200] });
+  segmented.segmented = { segmentS: 10, segments: [], driftMsPerHour: [] };
+  const check = evaluateGate(segmented, parseGateSpec({ gate: ["itu-detect"] }, "bench", null)!).checks.find((c) => c.kind === "preset")!;
+  assert.equal(check.pass, false);
+  assert.match(check.message, /worst marker \+61\.0 ms .*sender clock, every segment,/);
+  assert.equal(evaluateGate({ ...segmented, segmented: undefined }, parseGateSpec({ gate: ["itu-detect"] }, "bench", null)!).pass, true);
 });
 
 test("thresholds are checked against the metrics; a metric without data fails", () => {
