@@ -1,10 +1,18 @@
 import { performance } from "node:perf_hooks";
+import { isMainThread } from "node:worker_threads";
 
 type Job = { dueMs: number; run: (nowMs: number) => void };
 
 // setTimeout alone fires 1–2 ms late on Node; the last stretch is covered by yielding through
 // setImmediate, which keeps I/O flowing while it waits.
 const spinWindowMs = 2;
+// In a worker thread (the pushers' own) that last stretch is slept in `Atomics.wait`, which wakes
+// within tens of µs without burning the core: sessions each at their own phase (pusher-session.ts)
+// wake the thread hundreds of times a second, and spinning through each stretch cost more CPU than
+// the sending (docs/PERFORMANCE.md). I/O is still served once between wake-ups. The main thread
+// (the talking head, tests) keeps spinning: it must not block.
+const blockingWait = !isMainThread;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * One process-wide timer for every pusher session: jobs run in due order with sub-millisecond
@@ -63,7 +71,12 @@ export class MediaScheduler {
   private spin(): void {
     this.spinning = true;
     const tick = (): void => {
-      const now = performance.now();
+      let now = performance.now();
+      const first = this.jobs[0];
+      if (blockingWait && first && first.dueMs > now && first.dueMs - now <= spinWindowMs) {
+        Atomics.wait(sleeper, 0, 0, first.dueMs - now);
+        now = performance.now();
+      }
       while (this.jobs.length > 0 && this.jobs[0]!.dueMs <= now) {
         const job = this.jobs.shift()!;
         job.run(performance.now());

@@ -145,6 +145,18 @@ describe("PusherSession (paced)", () => {
     assert.equal((audio.packets[1]!.ts - audio.packets[0]!.ts) >>> 0, 960, "timestamps stay honest");
   });
 
+  test("sessions started together anchor at different phases of the frame interval, so their frames do not fall due at once", async () => {
+    const pattern = await encodeTestPattern({});
+    const frameMs = 1000 / pattern.options.fps;
+    const pushers = Array.from({ length: 5 }, (_, i) => new PusherSession({ mode: "paced", pattern, injections: noInjections, durationS: 0.2 }, { audio: recordingOutput(10 + i).output, video: recordingOutput(20 + i).output }));
+    for (const p of pushers) p.start();
+    await Promise.all(pushers.map((p) => p.done));
+    const phases = pushers.map((p) => (((p.report().anchorUnixMs! % frameMs) + frameMs) % frameMs)).sort((a, b) => a - b);
+    // Five phases k·φ of an interval: neighbours at least 0.146 of it (4.9 ms at 30 fps) apart, the wrap too.
+    const gaps = phases.map((p, i) => (i === 0 ? phases[0]! + frameMs - phases.at(-1)! : p - phases[i - 1]!));
+    assert.ok(Math.min(...gaps) >= 0.14 * frameMs, `phases ${phases.map((p) => p.toFixed(2)).join(" ")} ms`);
+  });
+
   test("drop injections skip exactly those frames without touching the others' timestamps", async () => {
     const { audio, video, report } = await push("paced", { dropVideoFrames: [3, 4], dropAudioFrames: [10] });
     assert.equal(video.packets.length, 34);
