@@ -19,7 +19,9 @@ export function renderBenchSummary(result: BenchResult, folder: string): string 
   const probe = result.probe;
   if (probe) {
     lines.push("");
-    lines.push(`Lip-sync offset (video − audio; positive = audio leads), markers paired ${probe.markers.paired}/${result.expectedMarkers}${markerSourceNote(probe.markers.source)}`);
+    // A segmented run's probe is its first session's last segment; the segments' sum is below.
+    const scope = result.segmented ? ", the last segment (every segment below)" : "";
+    lines.push(`Lip-sync offset (video − audio; positive = audio leads)${scope}, markers paired ${probe.markers.paired}/${result.expectedMarkers}${markerSourceNote(probe.markers.source)}`);
     lines.push(offsetLine("content, sender clock (SR)", probe.content.senderOffsetMs));
     lines.push(offsetLine("content, at arrival", probe.content.arrivalOffsetMs));
     lines.push(offsetLine("transport relative delay", probe.transport.relativeDelayMs));
@@ -63,12 +65,15 @@ export function renderBenchSummary(result: BenchResult, folder: string): string 
     lines.push("");
     lines.push(`Verdict (ITU-R BT.1359 detectability ${v.lowMs}…+${v.highMs} ms, per utterance): ${v.pass ? "PASS" : "FAIL"}, worst utterance ${fmt(v.worstMs)} ms`);
   } else if (probe) {
-    const v = probe.verdict.sender.pass === null ? probe.verdict.arrival : probe.verdict.sender;
+    // Judged on what the gate's presets judge: every marker of every session and segment when the run has more than one of either.
+    const pooled = result.pooled && (result.pooled.sessions > 1 || result.segmented) ? result.pooled : null;
+    const every = pooled ? (pooled.senderOffsetMs.summary.count > 0 ? pooled.senderOffsetMs.summary : pooled.arrivalOffsetMs.summary) : null;
+    const v = every ? judgeOffset(every, "itu-detect") : probe.verdict.sender.pass === null ? probe.verdict.arrival : probe.verdict.sender;
     lines.push("");
     lines.push(
       v.pass === null
         ? "Verdict: no markers measured, ITU-R BT.1359 cannot be judged."
-        : `Verdict (ITU-R BT.1359 detectability ${v.lowMs}…+${v.highMs} ms): ${v.pass ? "PASS" : "FAIL"}, worst marker ${fmt(v.worstMs)} ms`,
+        : `Verdict (ITU-R BT.1359 detectability ${v.lowMs}…+${v.highMs} ms${every ? `, every marker of ${result.segmented ? "every segment" : `all ${pooled!.sessions} sessions`}` : ""}): ${v.pass ? "PASS" : "FAIL"}, worst marker ${fmt(v.worstMs)} ms`,
     );
   }
   const aggregate = result.aggregate;
@@ -90,6 +95,7 @@ export function renderBenchSummary(result: BenchResult, folder: string): string 
     const { segmentS, segments, driftMsPerHour } = result.segmented;
     const drift = driftMsPerHour.map((d) => `#${d.session} ${d.sender === null ? "n/a" : `${fmt(d.sender)} ms/h`}`).join(", ");
     lines.push(`Measured as it went: ${segments.length} segments of up to ${segmentS} s; drift of the sender-clock offset per session: ${drift || "n/a (fewer than 3 segments)"}`);
+    if (result.pooled) lines.push(offsetLine("every segment, sender clock", result.pooled.senderOffsetMs.summary));
   }
   lines.push(`Result: ${folder}/result.json`);
   // Session ids, reasons and URLs may come from a target: no line carries a control character to the terminal or runs on for pages.
