@@ -98,7 +98,7 @@ Exit codes: 0 measured and every gate check passed, 1 a gate check failed, 2 the
       min: 10,
       max: 3600,
       description:
-        "Measure each session every N seconds while it records (from its last cut to a video keyframe) and let those packets go, so memory holds one segment: for runs of hours (--duration up to 86400). result.json adds every segment up and lists each one (`segmented`), with each session's drift per hour.",
+        "Measure each session every N seconds while it records (from its last cut to a video keyframe, asked of the sender by RTCP PLI when none came) and let those packets go, so memory holds one segment: for runs of hours (--duration up to 86400). result.json adds every segment up and lists each one (`segmented`), with each session's drift per hour.",
     }),
     checkpoint: Flags.integer({
       default: 120,
