@@ -336,21 +336,21 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
           while (!segmentStop.signal.aborted) {
             await sleepUnlessAborted(options.segmentS! * 1000, segmentStop.signal);
             if (segmentStop.signal.aborted) break;
-            let waiting: ProbeSlot[] = [];
-            for (const slot of slots) {
-              if (segmentStop.signal.aborted) break;
-              if ((await measureNextSegment(slot, result, options, () => void readLive())) === "no keyframe") waiting.push(slot);
-            }
+            // The sessions with no keyframe to cut at (one was asked for each).
+            const measure = async (of: readonly ProbeSlot[]): Promise<ProbeSlot[]> => {
+              const waiting: ProbeSlot[] = [];
+              for (const slot of of) {
+                if (segmentStop.signal.aborted) break;
+                if ((await measureNextSegment(slot, result, options, () => void readLive())) === "no keyframe") waiting.push(slot);
+              }
+              return waiting;
+            };
+            let waiting = await measure(slots);
             // A sender that sends keyframes only when asked (aiortc: every 3000 frames) was asked: cut
             // where its keyframe lands. Those that ignore the request are tried again next time.
             for (let attempt = 0; attempt < keyframeAttempts && waiting.length > 0 && !segmentStop.signal.aborted; attempt++) {
               await sleepUnlessAborted(keyframeWaitMs, segmentStop.signal);
-              const still: ProbeSlot[] = [];
-              for (const slot of waiting) {
-                if (segmentStop.signal.aborted) break;
-                if ((await measureNextSegment(slot, result, options, () => void readLive())) === "no keyframe") still.push(slot);
-              }
-              waiting = still;
+              waiting = await measure(waiting);
             }
           }
         })()

@@ -3,7 +3,7 @@ import type { BenchResult } from "../bench/index.js";
 import { exitCodes } from "../run/index.js";
 import type { RunResult } from "../results/index.js";
 import { compareMetrics, parseMaxRegression } from "./compare-metrics.js";
-import { collectMetrics, contentOffsetOf } from "./metrics.js";
+import { collectMetrics, judgedMarkersOf } from "./metrics.js";
 import { compareWith, parseThreshold, type Threshold } from "./threshold.js";
 
 /** What a run is gated on, parsed and validated before the run starts. */
@@ -125,14 +125,7 @@ export function evaluateGate(result: RunResult, spec: GateSpec): GateReport {
 
 function presetCheck(result: BenchResult, preset: GatePreset): GateCheck {
   const window = gatePresets[preset];
-  // With many viewers (--sessions, or shards merged) every viewer's markers are judged, not the first's;
-  // a segmented run's every segment, not its last (its `probe`).
-  const pooled = result.pooled && (result.pooled.sessions > 1 || result.segmented) ? result.pooled : null;
-  const markers = pooled
-    ? pooled.senderOffsetMs.summary.count > 0
-      ? { source: "sender" as const, summary: pooled.senderOffsetMs.summary }
-      : { source: "arrival" as const, summary: pooled.arrivalOffsetMs.summary }
-    : contentOffsetOf(result);
+  const markers = judgedMarkersOf(result);
   // A talking head carries no markers: its per-utterance lip-sync offsets are judged instead (same sign convention).
   const talk = result.talk?.measurements?.lipOffsetMs;
   const byTalk = (markers?.summary.count ?? 0) === 0 && talk !== undefined && talk.count > 0;
@@ -142,7 +135,7 @@ function presetCheck(result: BenchResult, preset: GatePreset): GateCheck {
   if (!offset || !judgement || judgement.pass === null || judgement.worstMs === null) {
     return { kind: "preset", name, pass: false, observed: null, unit: "ms", message: `${window.source}: no markers were measured, so the offset cannot be judged.` };
   }
-  const where = (offset.source === "talk" ? "markerless, per utterance" : offset.source === "sender" ? "sender clock" : "at arrival") + (pooled && offset.source !== "talk" ? pooledScope(pooled.sessions, !!result.segmented) : "");
+  const where = (offset.source === "talk" ? "markerless, per utterance" : offset.source === "sender" ? "sender clock" : "at arrival") + (offset.source !== "talk" && markers?.scope ? `, ${markers.scope}` : "");
   const unitName = offset.source === "talk" ? "utterance" : "marker";
   const worst = judgement.worstMs;
   const past = worst > window.highMs ? `${fmt(worst - window.highMs, "ms")} above +${window.highMs} ms` : `${fmt(window.lowMs - worst, "ms")} below ${window.lowMs} ms`;
@@ -156,12 +149,6 @@ function presetCheck(result: BenchResult, preset: GatePreset): GateCheck {
       ? `${window.source}: all ${offset.summary.count} ${unitName}s within ${window.lowMs}…+${window.highMs} ms (worst ${signed(worst, "ms")}, ${where}).`
       : `${window.source}: worst ${unitName} ${signed(worst, "ms")} is ${past} (${where}, ${offset.summary.count} ${unitName}s).`,
   };
-}
-
-// Which markers a pooled judgement covered.
-function pooledScope(sessions: number, segmented: boolean): string {
-  if (!segmented) return `, all ${sessions} sessions`;
-  return sessions > 1 ? `, every segment of all ${sessions} sessions` : ", every segment";
 }
 
 /** The exit code of a run: interrupted and failed runs first (their gate cannot be trusted), then the gate. */

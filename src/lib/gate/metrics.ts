@@ -62,6 +62,23 @@ export function contentOffsetOf(result: BenchResult): { source: "sender" | "arri
     : { source: "arrival", summary: content.arrivalOffsetMs };
 }
 
+/**
+ * The markers the lip-sync presets judge: every marker of every session (and shard) when a run has more
+ * than one, and of every segment when it was segmented (its `probe` is then its last segment); else the
+ * probe's. `scope` names what was pooled, for the messages ("" for the probe's own).
+ */
+export function judgedMarkersOf(result: BenchResult): { source: "sender" | "arrival"; summary: Summary; scope: string } | null {
+  const pooled = result.pooled;
+  if (!pooled || (pooled.sessions <= 1 && !result.segmented)) {
+    const own = contentOffsetOf(result);
+    return own && { ...own, scope: "" };
+  }
+  const scope = !result.segmented ? `all ${pooled.sessions} sessions` : pooled.sessions > 1 ? `every segment of all ${pooled.sessions} sessions` : "every segment";
+  return pooled.senderOffsetMs.summary.count > 0
+    ? { source: "sender", summary: pooled.senderOffsetMs.summary, scope }
+    : { source: "arrival", summary: pooled.arrivalOffsetMs.summary, scope };
+}
+
 const streams = ["audio", "video"] as const;
 
 const benchMetrics: MetricDefinition<BenchResult>[] = [

@@ -1,5 +1,6 @@
 import { judgeOffset, summarize, type Summary } from "../analysis/index.js";
 import type { BenchResult } from "../bench/index.js";
+import { judgedMarkersOf } from "../gate/index.js";
 import { maxTerminalLineChars, safeText } from "../text/index.js";
 
 const fmt = (value: number | null | undefined, digits = 1): string => (value === null || value === undefined ? "n/a" : value.toFixed(digits));
@@ -65,15 +66,15 @@ export function renderBenchSummary(result: BenchResult, folder: string): string 
     lines.push("");
     lines.push(`Verdict (ITU-R BT.1359 detectability ${v.lowMs}…+${v.highMs} ms, per utterance): ${v.pass ? "PASS" : "FAIL"}, worst utterance ${fmt(v.worstMs)} ms`);
   } else if (probe) {
-    // Judged on what the gate's presets judge: every marker of every session and segment when the run has more than one of either.
-    const pooled = result.pooled && (result.pooled.sessions > 1 || result.segmented) ? result.pooled : null;
-    const every = pooled ? (pooled.senderOffsetMs.summary.count > 0 ? pooled.senderOffsetMs.summary : pooled.arrivalOffsetMs.summary) : null;
-    const v = every ? judgeOffset(every, "itu-detect") : probe.verdict.sender.pass === null ? probe.verdict.arrival : probe.verdict.sender;
+    // Judged on what the gate's presets judge.
+    const judged = judgedMarkersOf(result);
+    const every = judged?.scope ? judged : null;
+    const v = every ? judgeOffset(every.summary, "itu-detect") : probe.verdict.sender.pass === null ? probe.verdict.arrival : probe.verdict.sender;
     lines.push("");
     lines.push(
       v.pass === null
         ? "Verdict: no markers measured, ITU-R BT.1359 cannot be judged."
-        : `Verdict (ITU-R BT.1359 detectability ${v.lowMs}…+${v.highMs} ms${every ? `, every marker of ${result.segmented ? "every segment" : `all ${pooled!.sessions} sessions`}` : ""}): ${v.pass ? "PASS" : "FAIL"}, worst marker ${fmt(v.worstMs)} ms`,
+        : `Verdict (ITU-R BT.1359 detectability ${v.lowMs}…+${v.highMs} ms${every ? `, every marker of ${every.scope}` : ""}): ${v.pass ? "PASS" : "FAIL"}, worst marker ${fmt(v.worstMs)} ms`,
     );
   }
   const aggregate = result.aggregate;
