@@ -59,6 +59,12 @@ test("bench --metrics-port serves the live run in Prometheus' format, agreeing w
     assert.equal(live.get('avsync_sessions{state="connected"}'), 2, text);
     assert.equal(live.get('avsync_sessions{state="failed"}'), 0, text);
     assert.ok((live.get("avsync_process_resident_memory_bytes") ?? 0) > 10e6, "the process's memory is there for a soak to watch");
+    // Each thread's heap: the probe's (main) and the embedded target's; `live` only after a major collection.
+    for (const thread of ["main", "target"]) {
+      const used = live.get(`avsync_heap_used_bytes{thread="${thread}"}`) ?? 0;
+      assert.ok(used > 4e6 && used < 2e9, `${thread} heap in use ${used}: ${text}`);
+      assert.ok((live.get(`avsync_heap_major_collections{thread="${thread}"}`) ?? -1) >= 0, text);
+    }
     assert.equal(await exited, 0, stderr);
 
     const result = JSON.parse(readFileSync(`${out}/result.json`, "utf8")) as BenchResult;

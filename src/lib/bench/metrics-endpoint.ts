@@ -3,6 +3,7 @@
 import { createServer, type Server } from "node:http";
 import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
 import type { LiveSessionFigures } from "../probe/index.js";
+import type { HeapFigures } from "../run/index.js";
 
 /** Where to listen: 127.0.0.1 unless a host is named (`--metrics-port 0.0.0.0:9464`). */
 export interface MetricsListen {
@@ -16,6 +17,8 @@ export interface LiveRun {
   plannedS: number;
   requested: number;
   sessions: Array<{ index: number; failed: boolean; figures: LiveSessionFigures | null }>;
+  /** Each JavaScript thread's heap: `main` (the probe), `target` (the embedded target's pusher thread). */
+  heaps: Array<{ thread: string; figures: HeapFigures }>;
 }
 
 /** Parses `--metrics-port` (`9464` or `host:9464`); throws one line on bad input. */
@@ -40,6 +43,10 @@ export async function startMetricsEndpoint(listen: MetricsListen, read: () => Li
   const transport = gauge("avsync_transport_offset_ms", "Transport relative delay (video − audio, positive = audio leads), median over the last 10 s of video frames.", ["session"]);
   const held = gauge("avsync_held_packets", "Packets whose records the probe still holds in memory, per session (--segment lets measured ones go).", ["session"]);
   const drift = gauge("avsync_transport_drift_ms_per_hour", "Slope of the transport offset over the run so far, ms per hour (null until a minute of it).", ["session"]);
+  const heapUsed = gauge("avsync_heap_used_bytes", "JavaScript heap in use, per thread (main: the probe; target: the embedded target's pusher).", ["thread"]);
+  const external = gauge("avsync_heap_external_bytes", "Memory outside the JavaScript heap that the thread's objects hold (Buffers), freed only when they are collected.", ["thread"]);
+  const heapLive = gauge("avsync_heap_live_bytes", "Heap in use plus external memory right after the thread's latest major collection: what a leak raises while RSS saws with collections (absent before the first).", ["thread"]);
+  const majorCollections = gauge("avsync_heap_major_collections", "Major (mark-compact) collections of the thread's heap so far.", ["thread"]);
 
   const collect = (): void => {
     const run = read();
@@ -48,7 +55,13 @@ export async function startMetricsEndpoint(listen: MetricsListen, read: () => Li
     sessions.set({ state: "requested" }, run.requested);
     sessions.set({ state: "connected" }, run.sessions.filter((s) => s.figures?.connected).length);
     sessions.set({ state: "failed" }, run.sessions.filter((s) => s.failed).length);
-    for (const c of [packets, lost, transport, drift, held]) c.reset();
+    for (const c of [packets, lost, transport, drift, held, heapUsed, external, heapLive, majorCollections]) c.reset();
+    for (const { thread, figures } of run.heaps) {
+      heapUsed.set({ thread }, figures.heapBytes);
+      external.set({ thread }, figures.externalBytes);
+      majorCollections.set({ thread }, figures.majorCollections);
+      if (figures.liveBytes !== null) heapLive.set({ thread }, figures.liveBytes);
+    }
     for (const { index, figures } of run.sessions) {
       if (!figures) continue;
       const session = String(index);

@@ -3,7 +3,7 @@ import { performance } from "node:perf_hooks";
 import { defaultPatternOptions, type PatternOptions } from "../media/index.js";
 import { cutSegment, defaultMediaTimeoutMs, LiveSessionTracker, releaseBefore, restOfRecording, segmentable, type SegmentStart, measureRecording, recordProbeSession, sleepUnlessAborted, watchLoopStalls, type ContentMode, type LoopStalls, type MeasureOptions, type ProbeMeasurements, type ProbeRecording } from "../probe/index.js";
 import { countExpectedMarkers, type Injections, type PacingReport, type PusherMode } from "../pusher/index.js";
-import { collectRunMetadata } from "../run/index.js";
+import { collectRunMetadata, heapFigures } from "../run/index.js";
 import { defaultSignalingOptions, expandOfferFields, signalingFor, type SignalingOptions, type SignalingTarget } from "../signaling/index.js";
 import { startEmbeddedTargetThread, type EmbeddedTarget, type TargetSession } from "../target/index.js";
 import { startTalk, type TalkOptions, type TalkRun } from "./talk-run.js";
@@ -192,10 +192,12 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
   let checkpointTimer: NodeJS.Timeout | undefined;
   // Each session's live figures, read from its recording as it grows (metrics, checkpoints, the result's `live`).
   const trackers = new Map<ProbeSlot, LiveSessionTracker>();
-  const readLive = (): Pick<LiveRun, "elapsedS" | "sessions"> => {
+  const readLive = (): Pick<LiveRun, "elapsedS" | "sessions" | "heaps"> => {
     const now = performance.now();
+    const targetHeap = pusherSide?.heap?.() ?? null;
     return {
       elapsedS: (now - startedMs) / 1000,
+      heaps: [{ thread: "main", figures: heapFigures() }, ...(targetHeap ? [{ thread: "target", figures: targetHeap }] : [])],
       sessions: slots.map((slot) => {
         if (slot.recording && !trackers.has(slot)) trackers.set(slot, new LiveSessionTracker(slot.recording));
         return { index: slot.index, failed: slot.error !== null, figures: trackers.get(slot)?.read(now) ?? null };

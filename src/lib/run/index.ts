@@ -3,3 +3,4 @@
 export { collectRunMetadata, type RunMetadata } from "./run-metadata.js";
 export { createRunFolder, writeResultJson } from "./run-folder.js";
 export { exitCodes } from "./exit-codes.js";
+export { heapFigures, type HeapFigures } from "./heap-watch.js";

@@ -8,6 +8,7 @@ import { encodeTestPattern, type PatternOptions } from "../media/index.js";
 import { PusherSession, type Injections, type PusherMode, type PacingReport } from "../pusher/index.js";
 import { createPeer, enlargeReceiveBuffers, iceForHost, senderOutput, waitConnected } from "../rtc/index.js";
 import { maxSignalingBytes, parseSignalingMessage } from "../signaling/index.js";
+import type { HeapFigures } from "../run/index.js";
 import { quoteSnippet } from "../text/index.js";
 import { refuseRequest, refuseUpgrade, type ConnectionPolicy } from "./connection-guard.js";
 import { serveViewerPage } from "./viewer-route.js";
@@ -53,6 +54,8 @@ export interface EmbeddedTarget extends EventEmitter<{ session: [TargetSession];
   /** The pattern every session pushes, as the probe needs it to find the markers. */
   readonly pattern: PatternOptions;
   readonly sessions: TargetSession[];
+  /** The heap of the target's own thread as it last reported it, when it runs in one (null until then). */
+  readonly heap?: () => HeapFigures | null;
   close(): Promise<void>;
 }
 

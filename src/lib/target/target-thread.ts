@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import { Worker } from "node:worker_threads";
 import type { PacingReport } from "../pusher/index.js";
+import type { HeapFigures } from "../run/index.js";
 import type { EmbeddedTarget, EmbeddedTargetOptions, TargetSession } from "./embedded-target.js";
 import type { WhipPublishOptions } from "./whip-publisher.js";
 import type { TargetWorkerCommand, TargetWorkerEvent } from "./target-thread-messages.js";
@@ -27,6 +28,7 @@ export async function startEmbeddedTargetThread(options: EmbeddedTargetOptions |
   const sessions: TargetSession[] = [];
   const finishers = new Map<number, (pacing: PacingReport) => void>();
   let closed: Promise<void> | undefined;
+  let heap: HeapFigures | null = null;
 
   const ready = new Promise<TargetWorkerEvent & { type: "ready" }>((resolve, reject) => {
     worker.on("error", reject);
@@ -55,6 +57,9 @@ export async function startEmbeddedTargetThread(options: EmbeddedTargetOptions |
         case "sessionError":
           events.emit("sessionError", new Error(event.message));
           break;
+        case "heap":
+          heap = event.figures;
+          break;
         case "closed":
           break;
       }
@@ -68,6 +73,7 @@ export async function startEmbeddedTargetThread(options: EmbeddedTargetOptions |
     url,
     pattern,
     sessions,
+    heap: () => heap,
     close(): Promise<void> {
       closed ??= new Promise<void>((resolve) => {
         const timer = setTimeout(() => void worker.terminate(), 3000);

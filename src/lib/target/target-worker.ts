@@ -5,10 +5,12 @@ import { startEmbeddedTarget, type EmbeddedTargetOptions, type TargetSession } f
 import { startWhipPublisher, type WhipPublishOptions } from "./whip-publisher.js";
 import type { TargetWorkerEvent, TargetWorkerCommand } from "./target-thread-messages.js";
 import { raiseThreadPriority } from "../rtc/index.js";
+import { heapFigures } from "../run/index.js";
 
 raiseThreadPriority();
 const port = parentPort!;
 const post = (event: TargetWorkerEvent): void => port.postMessage(event);
+const heapReportMs = 2000;
 
 try {
   const options = workerData as EmbeddedTargetOptions | WhipPublishOptions;
@@ -29,6 +31,9 @@ try {
     }
   });
   post({ type: "ready", url: target.url, pattern: target.pattern });
+  // This thread's heap for the run's live metrics: a soak's leak would show in what its collections leave.
+  post({ type: "heap", figures: heapFigures() });
+  setInterval(() => post({ type: "heap", figures: heapFigures() }), heapReportMs).unref();
 } catch (error) {
   post({ type: "failed", message: (error as Error).message });
   port.close();
