@@ -18,15 +18,22 @@ export interface LoopStalls {
 const tickMs = 2;
 const maxKept = 10_000;
 
-/** Watches this thread's event loop until `stop()`: every stall of `thresholdMs` or more, when and how long; `read()` tells what was seen so far. */
-export function watchLoopStalls(thresholdMs = 2): { read(): LoopStalls; stop(): LoopStalls } {
+/**
+ * Watches this thread's event loop until `stop()`: every stall of `thresholdMs` or more, when and how
+ * long; `read()` tells what was seen so far. `excusedMs` (a running total) is time the thread blocked
+ * by design, left out of the stalls: a pusher thread sleeping until its next frame is not stalled.
+ */
+export function watchLoopStalls(thresholdMs = 2, excusedMs: () => number = () => 0): { read(): LoopStalls; stop(): LoopStalls } {
   const stalls: [number, number][] = [];
   let dropped = 0;
   let maxMs = 0;
   let last = performance.now();
+  let excusedBefore = excusedMs();
   const timer = setInterval(() => {
     const now = performance.now();
-    const stallMs = now - last - tickMs;
+    const excused = excusedMs();
+    const stallMs = now - last - tickMs - (excused - excusedBefore);
+    excusedBefore = excused;
     if (stallMs >= thresholdMs) {
       if (stalls.length < maxKept) stalls.push([last + tickMs, stallMs]);
       else dropped++;

@@ -13,6 +13,15 @@ const spinWindowMs = 2;
 // (the talking head, tests) keeps spinning: it must not block.
 const blockingWait = !isMainThread;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
+let sleptMs = 0;
+
+/**
+ * How long this thread has slept in `Atomics.wait` so far, in ms: the loop ran nothing else then, by
+ * design, so a watch of its stalls leaves that out (pusher-session.ts).
+ */
+export function scheduledSleepMs(): number {
+  return sleptMs;
+}
 
 /**
  * One process-wide timer for every pusher session: jobs run in due order with sub-millisecond
@@ -75,7 +84,9 @@ export class MediaScheduler {
       const first = this.jobs[0];
       if (blockingWait && first && first.dueMs > now && first.dueMs - now <= spinWindowMs) {
         Atomics.wait(sleeper, 0, 0, first.dueMs - now);
-        now = performance.now();
+        const woke = performance.now();
+        sleptMs += woke - now;
+        now = woke;
       }
       while (this.jobs.length > 0 && this.jobs[0]!.dueMs <= now) {
         const job = this.jobs.shift()!;

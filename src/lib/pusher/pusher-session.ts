@@ -6,7 +6,7 @@ import { placeBeepOnsetSample, type EncodedPattern, type VideoCodecName } from "
 import { buildSenderReport } from "./sender-report.js";
 import { contentLeadIn, type ContentLeadIn } from "./content-lead-in.js";
 import { LatenessLog } from "./lateness-log.js";
-import { mediaScheduler, type MediaScheduler } from "./media-scheduler.js";
+import { mediaScheduler, scheduledSleepMs, type MediaScheduler } from "./media-scheduler.js";
 import type { MediaOutput } from "./media-output.js";
 
 /** `paced`: the corrected design; `seed`: the original design with its weak points (DESIGN §2). */
@@ -135,7 +135,7 @@ const loopDelayResolutionMs = 5;
 const threadStalls: { users: number; watch: ReturnType<typeof watchLoopStalls> | null } = { users: 0, watch: null };
 function watchThreadStalls(): ReturnType<typeof watchLoopStalls> {
   threadStalls.users++;
-  threadStalls.watch ??= watchLoopStalls();
+  threadStalls.watch ??= watchLoopStalls(2, scheduledSleepMs);
   return threadStalls.watch;
 }
 function unwatchThreadStalls(): void {
