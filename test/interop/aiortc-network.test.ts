@@ -140,7 +140,7 @@ describe("a server in another network namespace that offers no loopback candidat
     assert.ok(Math.abs(sender - 40) <= toleranceMs, `sender-clock offset ${sender.toFixed(2)} ms vs 40`);
   });
 
-  test("a wrong TURN password: exit 2, one line naming the TURN server and the candidates tried", { skip: coturnMissing ?? false }, async () => {
+  test("a wrong TURN password: exit 2, one line naming the TURN server, its 401 and the candidates tried", { skip: coturnMissing ?? false }, async () => {
     coturn ??= await startCoturn(pair.server.name, pair.server.address);
     const server = servers.get(40)!;
     const out = join(tempDir("avsync-net-"), "run");
@@ -149,7 +149,7 @@ describe("a server in another network namespace that offers no loopback candidat
     assert.equal(code, 2, stderr.slice(-400));
     assert.equal(result?.complete, false);
     // (aiortc's answer to an offer without candidates carries none of its own either.)
-    assert.match(result!.incompleteReason!, /peer connection (failed before it connected|not connected after 4000 ms) .*ICE candidates tried: ours none, the target's [^;]+; the TURN server turn:10\.213\.0\.2:3478 gave no relay candidate \(wrong user or password, or not reachable\)$/);
+    assert.match(result!.incompleteReason!, /peer connection (failed before it connected|not connected after 4000 ms) .*ICE candidates tried: ours none, the target's [^;]+; the TURN server turn:10\.213\.0\.2:3478 gave no relay candidate \(it answered 401 Unauthorized\)$/);
   });
 
   test("avsync serve --host in the server's namespace: bench reaches it over the veth, +80 ms exact", async (t) => {

@@ -201,12 +201,20 @@ function describeCandidates(pc: RTCPeerConnection, answerSdp: string, ice: IceCo
   if (ice?.scope === "network") {
     const turn = ice.servers.find((server) => /^turns?:/.test(server.urls));
     if (turn && !local.some((c) => c.type === "relay")) {
-      text += `; the TURN server ${turn.urls.replace(/\?.*$/, "")} gave no relay candidate (wrong user or password, or not reachable)`;
+      text += `; the TURN server ${turn.urls.replace(/\?.*$/, "")} gave no relay candidate (${turnRefusal(pc) ?? "wrong user or password, or not reachable"})`;
     }
   } else if (!offered.some((m) => m[1]!.startsWith("127."))) {
     text += " (a target on this host's loopback must offer a 127.0.0.1 candidate: docs/targets.md)";
   }
   return text;
+}
+
+// The error a TURN server answered our allocation with, e.g. "it answered 401 Unauthorized": werift
+// (patches/werift+0.25.2.patch) keeps it as the connection's turnError; null when none came (a timeout).
+function turnRefusal(pc: RTCPeerConnection): string | null {
+  const error = (pc.iceTransports[0]?.connection as { turnError?: { response?: { getAttributeValue(name: string): unknown } } } | undefined)?.turnError;
+  const code = error?.response?.getAttributeValue("ERROR-CODE");
+  return Array.isArray(code) && typeof code[0] === "number" ? `it answered ${code[0]} ${String(code[1] ?? "").trim()}`.trim() : null;
 }
 
 // The codecs of the answer's first m-section of a kind, as the server wrote them (RFC 8866 §6.6
