@@ -6,7 +6,10 @@ import { isRoot, stormOptions } from "./storm-flags.js";
 
 const ms = (us: number): string => `${(us / 1000).toFixed(2)} ms`;
 const describeRun = (r: TwStormResult): string =>
-  `${r.cycles.succeeded} ok of ${r.cycles.started}, server saw ${r.server?.connections} connections / ${r.server?.requests} requests, TIME_WAIT client ${r.timeWait.atStormEnd.client} server ${r.timeWait.atStormEnd.server}; connect p50 ${ms(r.latencyUs.connect.p50)} (${r.latencyUs.connect.count}), response p50 ${ms(r.latencyUs.handshake.p50)} (${r.latencyUs.handshake.count})`;
+  `${r.cycles.succeeded} ok of ${r.cycles.started}, server saw ${r.server?.connections} connections / ${r.server?.requests} requests, TIME_WAIT client ${r.timeWait.atStormEnd.client} server ${r.timeWait.atStormEnd.server}; connect p50 ${ms(r.latencyUs.connect.p50)} (${r.latencyUs.connect.count}), response p50 ${ms(r.latencyUs.handshake.p50)} (${r.latencyUs.handshake.count}); accounting ${JSON.stringify(r.timeWait.accounting)}`;
+// What the sockets did, not the plan: a close that ended in an RST leaves no TIME_WAIT (tcp_rfc1337=0; one
+// loaded CI run of tw-storm's summary test: 14 of 100), and the storm accounts for each such close.
+const heldOrReset = (r: TwStormResult, side: "client" | "server"): number => r.timeWait.atStormEnd[side] + r.timeWait.accounting.reset;
 
 // autocannon's reconnect mode: the client closes every connection after its one request, so each leaves
 // a TIME_WAIT on the client; and no connection without a request (autocannon's own reconnect after a
@@ -19,7 +22,7 @@ test("HTTP client closes: every response counted, one connection per request, on
   assert.equal(result.server!.requests, 300, "the server answered each request once");
   assert.equal(result.timeWait.atStormEnd.server, 0);
   assert.equal(result.server!.connections, 300, describeRun(result));
-  assert.ok(Math.abs(result.timeWait.atStormEnd.client - 300) <= 2, describeRun(result));
+  assert.ok(Math.abs(heldOrReset(result, "client") - 300) <= 2, describeRun(result));
   // Every response came on a fresh connection, so each has a latency.
   assert.ok(result.latencyUs.handshake.count >= 295, `${result.latencyUs.handshake.count} response latencies`);
   assert.ok(result.latencyUs.connect.count >= 295, `${result.latencyUs.connect.count} connect latencies`);
@@ -32,7 +35,9 @@ test("HTTP server closes (Connection: close): one server TIME_WAIT per request, 
   assert.equal(result.cycles.failed, 0);
   assert.equal(result.server!.requests, result.cycles.succeeded, "every answered request was counted once on each side");
   assert.equal(result.cycles.succeeded, 300, "no request was written onto a closing socket");
-  assert.ok(Math.abs(result.timeWait.atStormEnd.server - 300) <= 2, describeRun(result));
+  // CI 58 (plain) read the server's 296 of 300.
+  assert.ok(Math.abs(heldOrReset(result, "server") - 300) <= 2, describeRun(result));
+  assert.ok(result.timeWait.atStormEnd.server >= 270, describeRun(result));
   assert.equal(result.server!.connections, 300, describeRun(result));
   assert.ok(result.timeWait.atStormEnd.client <= 2, describeRun(result));
 });
