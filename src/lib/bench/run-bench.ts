@@ -192,12 +192,10 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
   let checkpointTimer: NodeJS.Timeout | undefined;
   // Each session's live figures, read from its recording as it grows (metrics, checkpoints, the result's `live`).
   const trackers = new Map<ProbeSlot, LiveSessionTracker>();
-  const readLive = (): Pick<LiveRun, "elapsedS" | "sessions" | "heaps"> => {
+  const readLive = (): Pick<LiveRun, "elapsedS" | "sessions"> => {
     const now = performance.now();
-    const targetHeap = pusherSide?.heap?.() ?? null;
     return {
       elapsedS: (now - startedMs) / 1000,
-      heaps: [{ thread: "main", figures: heapFigures() }, ...(targetHeap ? [{ thread: "target", figures: targetHeap }] : [])],
       sessions: slots.map((slot) => {
         if (slot.recording && !trackers.has(slot)) trackers.set(slot, new LiveSessionTracker(slot.recording));
         return { index: slot.index, failed: slot.error !== null, figures: trackers.get(slot)?.read(now) ?? null };
@@ -269,7 +267,12 @@ export async function runBench(options: BenchOptions, events = new EventEmitter<
     }
 
     if (options.metrics) {
-      metrics = await startMetricsEndpoint(options.metrics, () => ({ ...readLive(), plannedS: options.durationS, requested: sessionCount }));
+      // Each thread's memory is for the scrape only (checkpoints and the result keep none).
+      const readHeaps = (): LiveRun["heaps"] => {
+        const target = pusherSide?.heap?.() ?? null;
+        return [{ thread: "main", figures: heapFigures() }, ...(target ? [{ thread: "target", figures: target }] : [])];
+      };
+      metrics = await startMetricsEndpoint(options.metrics, () => ({ ...readLive(), heaps: readHeaps(), plannedS: options.durationS, requested: sessionCount }));
       events.emit("phase", `live metrics (Prometheus) at ${metrics.url}`);
     }
     if (options.checkpoint) {
